@@ -1,0 +1,326 @@
+"""The behaviour functions of the model, written once for NumPy arrays, used by both engines.
+
+Chance of reading, of being free, of picking up, the response probabilities, state decay and
+the urgency step all live here. The discrete-event engine calls them with one prospect's
+values; the vectorized engine with arrays over prospects. See ``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import brentq
+from scipy.special import expit, ndtr, pdtr
+
+from .scenario import Meetings, Response, Salience, Scenario, Screening
+
+Array = NDArray[np.float64]
+_EPS = 1e-12
+
+# Response codes, in the order of the multinomial logit's outcomes.
+IGNORE, POSITIVE, NO = 0, 1, 2
+RESPONSE_NAMES = ("ignore", "positive", "no")
+
+
+def logit(p: ArrayLike) -> Array:
+    """Log-odds, with probabilities clipped away from 0 and 1 so that bonuses stay finite."""
+    q = np.clip(np.asarray(p, dtype=float), _EPS, 1 - _EPS)
+    return np.asarray(np.log(q / (1 - q)), dtype=float)
+
+
+# --- state dynamics -------------------------------------------------------------------------
+
+
+def decay_factor(half_life_days: float) -> float:
+    """Factor that halves a quantity every ``half_life_days`` business days, applied daily."""
+    return float(0.5 ** (1.0 / half_life_days))
+
+
+def ou_step(u: ArrayLike, z: ArrayLike, mu: float, kappa: float, sigma: float) -> Array:
+    """Exact one-day transition of the Ornstein-Uhlenbeck urgency process."""
+    a = np.exp(-kappa)
+    sd = sigma * np.sqrt((1 - np.exp(-2 * kappa)) / (2 * kappa))
+    return np.asarray(mu + (np.asarray(u) - mu) * a + sd * np.asarray(z), dtype=float)
+
+
+def stationary_sd(kappa: float, sigma: float) -> float:
+    return float(sigma / np.sqrt(2 * kappa))
+
+
+def inbound_chance(recall: ArrayLike, r_competitor: float) -> Array:
+    """Chance that a prospect whose need arises calls you rather than a competitor."""
+    r = np.maximum(np.asarray(recall, dtype=float), 0.0)
+    return np.asarray(r / (r + r_competitor), dtype=float)
+
+
+def recall_level(recall: ArrayLike) -> Array:
+    """Recall on a bounded scale, r / (1 + r), as it enters salience and the response logit."""
+    r = np.maximum(np.asarray(recall, dtype=float), 0.0)
+    return np.asarray(r / (1 + r), dtype=float)
+
+
+# --- reading a message ----------------------------------------------------------------------
+
+
+def salience(
+    base: ArrayLike,
+    sal: Salience,
+    *,
+    value: ArrayLike = 0,
+    referral: ArrayLike = 0,
+    favored: ArrayLike = 0,
+    recall: ArrayLike = 0,
+    primed: ArrayLike = 0,
+    habituation_count: ArrayLike = 0,
+) -> Array:
+    """Salience of your item on the standard-normal scale of the competing items."""
+    return (
+        np.asarray(base, dtype=float)
+        + sal.value * np.asarray(value)
+        + sal.referral * np.asarray(referral)
+        + sal.favored * np.asarray(favored)
+        + sal.recall * recall_level(recall)
+        + sal.priming * np.asarray(primed)
+        - sal.habituation * np.asarray(habituation_count)
+    )
+
+
+def outranking_rate(load_per_window: ArrayLike, s: ArrayLike) -> Array:
+    """Expected number of competitors in the triage window that outrank an item of salience s."""
+    rate = np.asarray(load_per_window, dtype=float) * ndtr(-np.asarray(s, dtype=float))
+    return np.asarray(rate, dtype=float)
+
+
+def p_read(load_per_window: ArrayLike, s: ArrayLike, attention: ArrayLike) -> Array:
+    """P(K < A), K ~ Poisson(load per window * (1 - Phi(s))): your item is among the A read."""
+    lam = outranking_rate(load_per_window, s)
+    return np.asarray(pdtr(np.asarray(attention) - 1, lam), dtype=float)
+
+
+# --- being free to take a call --------------------------------------------------------------
+
+
+def meeting_start_rates(meetings: Meetings, calendar_mid_start: float, hours: float) -> Array:
+    """Per-minute meeting-start rates over the day, scaled so that the share of time in
+    meetings over a typical working day (the mean start, ``hours`` long) is ``meetings.share``.
+    """
+    return _meeting_rates(
+        meetings.share,
+        meetings.min_minutes,
+        meetings.max_minutes,
+        tuple(sorted(meetings.hour_profile.items())),
+        float(calendar_mid_start),
+        float(hours),
+    )
+
+
+def _occupancy_from_rates(rates: Array, dmin: int, dmax: int) -> Array:
+    lengths = np.arange(dmin, dmax + 1)
+    survival = np.array([(lengths > k).mean() for k in range(dmax)])  # P(D > k)
+    padded = np.concatenate([np.zeros(dmax), rates])
+    load = np.convolve(padded, survival)[dmax : dmax + len(rates)]
+    return np.asarray(1 - np.exp(-load), dtype=float)
+
+
+@lru_cache(maxsize=64)
+def _meeting_rates(
+    share: float,
+    dmin: int,
+    dmax: int,
+    profile: tuple[tuple[int, float], ...],
+    mid_start: float,
+    hours: float,
+) -> Array:
+    shape = np.zeros(1440)
+    for hour, weight in profile:
+        shape[hour * 60 : (hour + 1) * 60] = weight
+    if share <= 0:
+        return np.zeros(1440)
+    window = slice(round(mid_start), round(mid_start + hours * 60))
+
+    def gap(c: float) -> float:
+        return float(_occupancy_from_rates(c * shape, dmin, dmax)[window].mean() - share)
+
+    hi = 1.0
+    while gap(hi) < 0:
+        hi *= 2
+    scale = brentq(gap, 0.0, hi, xtol=1e-12)
+    rates: Array = scale * shape
+    rates.setflags(write=False)
+    return rates
+
+
+def meeting_occupancy(scenario: Scenario) -> Array:
+    """P(in a meeting) at each minute of the day: 1 - exp(-sum_k rate(t - k) P(D > k)).
+
+    Meetings start as a Poisson process on the clock with the hour-of-day profile and last a
+    whole number of minutes uniform on [min, max]; overlapping meetings are allowed.
+    """
+    m = scenario.population.meetings
+    cal = scenario.calendar
+    rates = meeting_start_rates(m, cal.workday_start.mean, cal.workday_hours)
+    return _occupancy_from_rates(rates, m.min_minutes, m.max_minutes)
+
+
+def interruption_busy(scenario: Scenario) -> float:
+    """Stationary chance of being in an interruption: 1 - exp(-rate * mean duration)."""
+    i = scenario.population.interruptions
+    rate = i.per_day / (scenario.calendar.workday_hours * 60)
+    return float(1 - np.exp(-rate * i.mean_minutes))
+
+
+def p_free(scenario: Scenario, minute_of_day: ArrayLike) -> Array:
+    """Chance of being neither in a meeting nor in an interruption at that minute."""
+    occ = meeting_occupancy(scenario)
+    idx = np.clip(np.asarray(minute_of_day, dtype=int), 0, 1439)
+    return np.asarray((1 - occ[idx]) * (1 - interruption_busy(scenario)), dtype=float)
+
+
+def in_working_hours(
+    minute_of_day: ArrayLike, work_start: ArrayLike, hours: float
+) -> NDArray[np.bool_]:
+    m = np.asarray(minute_of_day, dtype=float)
+    ws = np.asarray(work_start, dtype=float)
+    return np.asarray((m >= ws) & (m < ws + hours * 60))
+
+
+# --- picking up a call ----------------------------------------------------------------------
+
+
+def p_pickup(
+    scr: Screening,
+    *,
+    known: ArrayLike,
+    annoyance_ratio: ArrayLike = 0,
+    promise_kept: ArrayLike = 0,
+    reciprocity: ArrayLike = 0,
+    favored_phone: ArrayLike = 0,
+) -> Array:
+    """Chance that a free prospect picks up a ringing phone (caller-ID screening).
+
+    ``known``: the number is a known sales number (never true for a blocked number).
+    Annoyance lowers the chance only for a known number; a promise kept raises it.
+    """
+    k = np.asarray(known, dtype=bool)
+    base = np.where(k, logit(scr.known_sales), logit(scr.unknown))
+    eta = (
+        base
+        - scr.annoyance_weight * k * np.asarray(annoyance_ratio, dtype=float)
+        + scr.promise_bonus * np.asarray(promise_kept)
+        + scr.reciprocity_weight * np.asarray(reciprocity)
+        + scr.favored_bonus * np.asarray(favored_phone)
+    )
+    return np.asarray(expit(eta), dtype=float)
+
+
+# --- the response decision ------------------------------------------------------------------
+
+
+def response_probs(
+    resp: Response,
+    say_no: ArrayLike,
+    *,
+    segment: ArrayLike,
+    in_market: ArrayLike = 0,
+    value: ArrayLike = 0,
+    recall: ArrayLike = 0,
+    reciprocity: ArrayLike = 0,
+    favored: ArrayLike = 0,
+    live: ArrayLike = 0,
+    breakup: ArrayLike = 0,
+    annoyance_ratio: ArrayLike = 0,
+    escalated: ArrayLike = 0,
+    referral: ArrayLike = 0,
+    habituation_count: ArrayLike = 0,
+) -> tuple[Array, Array]:
+    """(P(positive), P(no)) of the multinomial logit over {positive, no, ignore}.
+
+    ``say_no`` is the chance of saying no out loud (fear, lifted by permission); it enters
+    ``eta_no`` as its log-odds, so a prospect with ``say_no = 0`` never says no.
+    """
+    seg = np.asarray(segment, dtype=int)
+    b_pos = np.array([resp.b_pos.buyer, resp.b_pos.info_seeker, resp.b_pos.non_fit])[seg]
+    b_no = np.array([resp.b_no.buyer, resp.b_no.info_seeker, resp.b_no.non_fit])[seg]
+    eta_pos = (
+        b_pos
+        + resp.w_urgency * np.asarray(in_market)
+        + resp.w_value * np.asarray(value)
+        + resp.w_recall * recall_level(recall)
+        + resp.w_recip * np.asarray(reciprocity)
+        + resp.w_favored * np.asarray(favored)
+        + resp.w_live * np.asarray(live)
+        + resp.w_breakup * np.asarray(breakup)
+        - resp.w_annoy * np.asarray(annoyance_ratio, dtype=float)
+        + resp.w_escalated * np.asarray(escalated)
+        + resp.w_referral * np.asarray(referral)
+        - resp.w_habituation * np.asarray(habituation_count)
+    )
+    q = np.clip(np.asarray(say_no, dtype=float), 0.0, 1 - _EPS)
+    with np.errstate(divide="ignore"):
+        log_odds_no = np.log(q) - np.log1p(-q)
+    eta_no = b_no + log_odds_no + resp.w_breakup_no * np.asarray(breakup)
+    top = np.maximum(np.maximum(eta_pos, eta_no), 0.0)
+    e_pos = np.exp(eta_pos - top)
+    e_no = np.exp(eta_no - top)
+    e_ign = np.exp(-top)
+    total = e_pos + e_no + e_ign
+    return np.asarray(e_pos / total, dtype=float), np.asarray(e_no / total, dtype=float)
+
+
+def choose_response(u: ArrayLike, p_pos: ArrayLike, p_no: ArrayLike) -> NDArray[np.int8]:
+    """Response code from one uniform: positive below p_pos, then no, else ignore."""
+    uu = np.asarray(u)
+    pp = np.asarray(p_pos)
+    out = np.where(uu < pp, POSITIVE, np.where(uu < pp + np.asarray(p_no), NO, IGNORE))
+    return out.astype(np.int8)
+
+
+# --- triage sessions ------------------------------------------------------------------------
+
+
+def session_minutes(
+    work_start: float, hours: float, triage_per_day: int, always_on: bool, evening: float
+) -> list[float]:
+    """One prospect's triage times of one inbox in a working day (minute of day, sorted).
+
+    Sessions are evenly spaced through working hours, at the middle of each of
+    ``triage_per_day`` equal slices; an always-on prospect adds one in the evening.
+    """
+    step = hours * 60 / triage_per_day
+    times = [work_start + step * (k + 0.5) for k in range(triage_per_day)]
+    if always_on:
+        times.append(evening)
+    return times
+
+
+def next_session(
+    arrival: ArrayLike,
+    work_start: ArrayLike,
+    hours: float,
+    triage_per_day: int,
+    always_on: ArrayLike,
+    evening: float,
+) -> tuple[NDArray[np.int64], Array]:
+    """(days later: 0 or 1, minute of day) of the first triage session at or after ``arrival``
+    (a minute of the day). Past the day's last session, the next business day's first one.
+    """
+    m = np.asarray(arrival, dtype=float)
+    ws = np.asarray(work_start, dtype=float)
+    on = np.asarray(always_on, dtype=bool)
+    step = hours * 60 / triage_per_day
+    k = np.maximum(np.ceil((m - ws) / step - 0.5), 0)
+    work = ws + step * (k + 0.5)
+    same_day_work = k < triage_per_day
+    same_day_evening = ~same_day_work & on & (m <= evening)
+    first_tomorrow = ws + step * 0.5
+    minute = np.where(same_day_work, work, np.where(same_day_evening, evening, first_tomorrow))
+    later = np.where(same_day_work | same_day_evening, 0, 1)
+    return later.astype(np.int64), np.asarray(minute, dtype=float)
+
+
+def load_per_window(daily_load: ArrayLike, triage_per_day: int, always_on: ArrayLike) -> Array:
+    """Competing items arriving between two triage sessions of an inbox."""
+    sessions = triage_per_day + np.asarray(always_on, dtype=float)
+    return np.asarray(np.asarray(daily_load, dtype=float) / sessions, dtype=float)

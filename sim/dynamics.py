@@ -1,0 +1,353 @@
+"""Prospect state and its transitions, as arrays, shared by both engines.
+
+``State`` holds every dynamic quantity of MODEL.md for a set of prospects. The functions
+below change it: the day's start (decay, urgency, need arising and inbound calls), its end
+(competitors), perceiving a touch (annoyance, recall, opt-out) and engaging with it (the
+response decision and its consequences). They take an index: one prospect (the
+discrete-event engine, at the event's time) or an array of prospects (the vectorized
+engine, a day at a time). The random numbers are passed in, so each engine keeps its own
+streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .behaviour import (
+    NO,
+    POSITIVE,
+    choose_response,
+    decay_factor,
+    inbound_chance,
+    ou_step,
+    response_probs,
+)
+from .channels import FAVORED_CODE, Channel
+from .outcomes import Status
+from .population import BUYER, INFO_SEEKER, Life, Traits
+from .scenario import Scenario
+from .strategy.base import Observations, Opt
+
+Index = int | NDArray[np.int64]
+LOST = 3
+"""Response code in the touch log: the prospect says they bought elsewhere."""
+_CLOSED_STATUS = np.array([s in (Status.meeting, Status.opted_out) for s in Status])
+
+
+@dataclass
+class State:
+    """Dynamic state of ``n`` prospects (with their static traits)."""
+
+    traits: Traits
+    n_templates: int
+    u: NDArray[np.float64] = field(init=False)
+    was_in_market: NDArray[np.bool_] = field(init=False)
+    a: NDArray[np.float64] = field(init=False)
+    r: NDArray[np.float64] = field(init=False)
+    known: NDArray[np.bool_] = field(init=False)
+    status: NDArray[np.int8] = field(init=False)
+    won: NDArray[np.bool_] = field(init=False)
+    reciprocity: NDArray[np.float64] = field(init=False)
+    permission: NDArray[np.bool_] = field(init=False)
+    escalated: NDArray[np.bool_] = field(init=False)
+    primed_day: NDArray[np.int32] = field(init=False)
+    promised_day: NDArray[np.int32] = field(init=False)
+    promised_minute: NDArray[np.int32] = field(init=False)
+    habituation: NDArray[np.int16] = field(init=False)
+    touches: NDArray[np.int32] = field(init=False)
+    rep_minutes: NDArray[np.float64] = field(init=False)
+    cost: NDArray[np.float64] = field(init=False)
+    reached: NDArray[np.bool_] = field(init=False)
+    said_no: NDArray[np.bool_] = field(init=False)
+    opted_out: NDArray[np.bool_] = field(init=False)
+    inbound: NDArray[np.bool_] = field(init=False)
+    first_response_day: NDArray[np.float64] = field(init=False)
+    first_contact_attempt: NDArray[np.float64] = field(init=False)
+    meeting_day: NDArray[np.float64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        t = self.traits
+        n = len(t)
+        self.u = t.urgency0.astype(float).copy()
+        self.was_in_market = np.zeros(n, dtype=bool)
+        self.a = np.zeros(n)
+        self.r = t.recall0.astype(float).copy()
+        self.known = t.known0.copy()
+        self.status = np.full(n, Status.open, dtype=np.int8)
+        self.won = np.zeros(n, dtype=bool)
+        self.reciprocity = np.zeros(n)
+        self.permission = np.zeros(n, dtype=bool)
+        self.escalated = np.zeros(n, dtype=bool)
+        self.primed_day = np.full(n, -(10**6), dtype=np.int32)
+        self.promised_day = np.full(n, -1, dtype=np.int32)
+        self.promised_minute = np.full(n, -1, dtype=np.int32)
+        self.habituation = np.zeros((max(self.n_templates, 1), n), dtype=np.int16)
+        self.touches = np.zeros(n, dtype=np.int32)
+        self.rep_minutes = np.zeros(n)
+        self.cost = np.zeros(n)
+        self.reached = np.zeros(n, dtype=bool)
+        self.said_no = np.zeros(n, dtype=bool)
+        self.opted_out = np.zeros(n, dtype=bool)
+        self.inbound = np.zeros(n, dtype=bool)
+        self.first_response_day = np.full(n, np.nan)
+        self.first_contact_attempt = np.full(n, np.nan)
+        self.meeting_day = np.full(n, np.nan)
+
+    def outcome_columns(self, first_id: int) -> dict[str, NDArray[np.generic]]:
+        """The per-prospect outcome table's columns (see ``sim.outcomes.PROSPECT_COLUMNS``)."""
+        n = len(self.status)
+        return {
+            "prospect": np.arange(first_id, first_id + n, dtype=np.int64),
+            "segment": self.traits.segment,
+            "outcome": self.status,
+            "meeting": self.status == Status.meeting,
+            "won": self.won,
+            "reached": self.reached,
+            "said_no": self.said_no,
+            "opted_out": self.opted_out,
+            "bought_elsewhere": self.status == Status.bought_elsewhere,
+            "inbound": self.inbound,
+            "first_response_day": self.first_response_day,
+            "first_contact_attempt": self.first_contact_attempt,
+            "meeting_day": self.meeting_day,
+            "touches": self.touches,
+            "rep_minutes": self.rep_minutes,
+            "cost": self.cost,
+            "annoyance": self.a,
+            "recall": self.r,
+        }
+
+    def in_market(self, scenario: Scenario, idx: Index) -> NDArray[np.bool_]:
+        return np.asarray(
+            (self.traits.segment[idx] == BUYER) & (self.u[idx] >= scenario.urgency.theta)
+        )
+
+    def closed(self, idx: Index) -> NDArray[np.bool_]:
+        """Meeting booked or opted out: nothing reaches the prospect any more."""
+        return np.asarray(_CLOSED_STATUS[self.status[idx]])
+
+    def absorbed(self, idx: Index) -> NDArray[np.bool_]:
+        return np.asarray(self.status[idx] >= Status.meeting)
+
+
+# --- the day -------------------------------------------------------------------------------
+
+
+def start_day(
+    sc: Scenario, st: State, obs: Observations, life: Life, day: int, idx: Index
+) -> NDArray[np.bool_]:
+    """00:00 of business day ``day``: decay, the urgency step, need arising and inbound calls.
+
+    ``life`` columns are indexed by ``idx``. Returns the mask (over ``idx``) of inbound calls.
+    """
+    if day > 0:
+        st.a[idx] *= decay_factor(sc.decay.annoyance_half_life)
+        st.r[idx] *= decay_factor(sc.decay.recall_half_life)
+        u = sc.urgency
+        st.u[idx] = ou_step(st.u[idx], life.z_urgency[day, idx], u.mu, u.kappa, u.sigma)
+    now = st.in_market(sc, idx)
+    crossed = now & ~st.was_in_market[idx] & (day > 0)
+    st.was_in_market[idx] = now
+    calls = crossed & ~st.absorbed(idx)
+    calls &= life.u_inbound[day, idx] < inbound_chance(st.r[idx], sc.competitors.r_competitor)
+    if np.any(calls):
+        who, _ = _select(idx, calls, 0)
+        st.inbound[who] = True
+        _contact(st, obs, who, day, obs.attempts[who])
+        _book_meeting(sc, st, obs, who, day)
+    return np.asarray(calls)
+
+
+def end_day(sc: Scenario, st: State, life: Life, day: int, idx: Index) -> None:
+    """23:59: an in-market buyer without a meeting with you may buy elsewhere today."""
+    lose = st.in_market(sc, idx) & ~st.absorbed(idx)
+    lose &= life.u_competitor[day, idx] < sc.competitors.h_competitor
+    if np.any(lose):
+        st.status[idx] = np.where(lose, Status.bought_elsewhere, st.status[idx])
+
+
+# --- touches -------------------------------------------------------------------------------
+
+
+def charge(sc: Scenario, st: State, obs: Observations, idx: Index, channel: int, day: int) -> None:
+    """A touch is made: count it, bill the rep's minutes and the money, tell the rep's records."""
+    spec = sc.channels.of(Channel(channel))
+    st.touches[idx] += 1
+    st.rep_minutes[idx] += spec.rep_minutes
+    st.cost[idx] += spec.cost
+    obs.attempts[idx] += 1
+    obs.last_touch_day[idx] = day
+    obs.unanswered[idx] += 1
+
+
+def charge_voicemail(sc: Scenario, st: State, obs: Observations, idx: Index, day: int) -> None:
+    spec = sc.channels.voicemail
+    st.rep_minutes[idx] += spec.rep_minutes
+    st.cost[idx] += spec.cost
+    obs.last_voicemail_day[idx] = day
+
+
+def perceive(
+    sc: Scenario,
+    st: State,
+    obs: Observations,
+    idx: Index,
+    day: int,
+    *,
+    annoyance: ArrayLike,
+    recall: ArrayLike,
+    flags: ArrayLike = 0,
+) -> NDArray[np.bool_]:
+    """The prospect notices a touch: annoyance and recall rise; options that act on being
+    perceived take effect; above tolerance the prospect opts out. Returns the opt-out mask.
+    """
+    f = np.asarray(flags, dtype=np.int64)
+    st.a[idx] = np.maximum(st.a[idx] + np.asarray(annoyance, dtype=float), 0.0)
+    st.r[idx] += np.asarray(recall, dtype=float)
+    grant = (f & (Opt.breakup | Opt.permission)) != 0
+    st.permission[idx] |= grant
+    st.a[idx] = np.where((f & Opt.permission) != 0, st.a[idx] * 0.5, st.a[idx])
+    out = (st.a[idx] > st.traits.tolerance[idx]) & ~st.closed(idx)
+    if np.any(out):
+        st.opted_out[idx] |= out
+        st.status[idx] = np.where(out & ~st.absorbed(idx), Status.opted_out, st.status[idx])
+        obs.closed[idx] |= out
+    return np.asarray(out)
+
+
+def _contact(st: State, obs: Observations, idx: Index, day: int, attempt: ArrayLike) -> None:
+    """A two-way contact: the first one sets the day of first response and its attempt."""
+    first = ~st.reached[idx]
+    st.first_response_day[idx] = np.where(first, day, st.first_response_day[idx])
+    st.first_contact_attempt[idx] = np.where(first, attempt, st.first_contact_attempt[idx])
+    st.reached[idx] = True
+    obs.unanswered[idx] = 0
+
+
+def _book_meeting(sc: Scenario, st: State, obs: Observations, idx: Index, day: int) -> None:
+    st.status[idx] = Status.meeting
+    st.meeting_day[idx] = day
+    st.won[idx] = (st.traits.segment[idx] == BUYER) & (st.traits.u_win[idx] < sc.response.p_win)
+    obs.closed[idx] = True
+    obs.last_positive_day[idx] = day
+
+
+def _say_no(st: State, obs: Observations, idx: Index, day: int) -> None:
+    st.said_no[idx] = True
+    st.status[idx] = np.where(st.absorbed(idx), st.status[idx], Status.said_no)
+    obs.last_no_day[idx] = day
+
+
+def engage(
+    sc: Scenario,
+    st: State,
+    obs: Observations,
+    idx: Index,
+    day: int,
+    *,
+    channel: ArrayLike,
+    flags: ArrayLike,
+    live: ArrayLike,
+    template: ArrayLike,
+    attempt: ArrayLike,
+    u_response: ArrayLike,
+) -> NDArray[np.int8]:
+    """The prospect engages (picks up, or reads): the response logit and what follows.
+
+    ``template`` is the template index, or -1 for a varied template (no habituation).
+    Returns the response code for the touch log (0 ignore, 1 positive, 2 no, 3 lost).
+    """
+    f = np.asarray(flags, dtype=np.int64)
+    ch = np.asarray(channel)
+    tpl = np.asarray(template, dtype=np.int64)
+    seg = st.traits.segment[idx]
+    counted = tpl >= 0
+    habit = np.where(counted, st.habituation[np.maximum(tpl, 0), idx], 0)
+    fear = sc.population.fear
+    say_no = np.where(st.permission[idx], fear.with_permission, fear.say_no)
+    in_market = st.in_market(sc, idx)
+    fav_code = _FAVORED_CODE[ch]
+    p_pos, p_no = response_probs(
+        sc.response,
+        say_no,
+        segment=seg,
+        in_market=in_market,
+        value=(f & Opt.value) != 0,
+        recall=st.r[idx],
+        reciprocity=st.reciprocity[idx],
+        favored=fav_code == st.traits.favored[idx],
+        live=live,
+        breakup=(f & Opt.breakup) != 0,
+        annoyance_ratio=st.a[idx] / st.traits.tolerance[idx],
+        escalated=st.escalated[idx],
+        referral=ch == Channel.referral,
+        habituation_count=habit,
+    )
+    code = choose_response(u_response, p_pos, p_no)
+    lost = st.status[idx] == Status.bought_elsewhere
+    code = np.where(lost, LOST, code).astype(np.int8)
+    # consequences
+    positive = code == POSITIVE
+    meet = positive & (
+        ((seg == BUYER) & in_market)
+        | (
+            (seg == INFO_SEEKER)
+            & ((f & Opt.withhold_info) != 0)
+            & (st.traits.u_withhold[idx] < sc.response.info_seeker_meeting_if_withheld)
+        )
+    )
+    no_after_talk = positive & (seg != BUYER) & (seg != INFO_SEEKER)
+    code = np.where(no_after_talk, NO, code).astype(np.int8)
+    nurture = positive & ~meet & (seg == BUYER)
+    conversing = positive & ~meet & (seg == INFO_SEEKER)
+    contact = (np.asarray(live) != 0) | (code != 0)
+    if np.any(contact):
+        who, att = _select(idx, contact, attempt)
+        _contact(st, obs, who, day, att)
+    _apply(st, obs, idx, lost, lambda w: _lost(obs, w, day))
+    _apply(st, obs, idx, code == NO, lambda w: _say_no(st, obs, w, day))
+    _apply(st, obs, idx, nurture | conversing, lambda w: _talked(st, obs, w, day))
+    st.status[idx] = np.where(
+        nurture & ~st.absorbed(idx), Status.nurture, np.where(
+            conversing & ~st.absorbed(idx), Status.conversing, st.status[idx]))  # fmt: skip
+    if np.any(meet):
+        who, _ = _select(idx, meet, 0)
+        _book_meeting(sc, st, obs, who, day)
+    st.habituation[np.maximum(tpl, 0), idx] += counted.astype(np.int16)
+    return code
+
+
+def _talked(st: State, obs: Observations, idx: Index, day: int) -> None:
+    obs.last_positive_day[idx] = day
+
+
+def _lost(obs: Observations, idx: Index, day: int) -> None:
+    obs.closed[idx] = True
+    obs.last_no_day[idx] = day
+
+
+def _select(idx: Index, mask: NDArray[np.bool_], values: ArrayLike) -> tuple[Index, Any]:
+    """The members of ``idx`` (and of per-member ``values``) where ``mask`` holds."""
+    if np.ndim(idx) == 0:
+        return idx, values
+    m = np.atleast_1d(mask)
+    v = np.asarray(values)
+    return np.asarray(idx)[m], (v[m] if v.ndim else v)
+
+
+def _apply(
+    st: State, obs: Observations, idx: Index, mask: ArrayLike, fn: Callable[[Index], None]
+) -> None:
+    m = np.asarray(mask)
+    if not np.any(m):
+        return
+    who, _ = _select(idx, m, 0)
+    fn(who)
+
+
+_FAVORED_CODE = np.array(FAVORED_CODE, dtype=np.int8)

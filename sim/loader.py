@@ -1,0 +1,134 @@
+"""Reading scenario files: YAML (``safe_load`` only) into a validated ``Scenario``.
+
+Every problem becomes one line naming the file, the dotted path, the bad value and what is
+allowed; malformed YAML gets its line and column. The Python API raises ``ScenarioError``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, ScenarioError
+from .scenario import Scenario
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+_MESSAGES = {
+    "greater_than": "must be > {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "less_than": "must be < {lt}",
+    "less_than_equal": "must be <= {le}",
+}
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """The field names allowed at ``loc`` (the parent of an unknown key), if it is a model."""
+    current: Any = model
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        current = field.annotation
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return sorted(current.model_fields)
+    return None
+
+
+def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    """Turn pydantic's errors into one readable problem each."""
+    problems = []
+    for err in error.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if p not in ("lognormal", "uniform", "constant"))
+        path = ".".join(str(p) for p in loc)
+        kind = err["type"]
+        ctx = err.get("ctx", {}) or {}
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(model, loc[:-1])
+            msg = "unknown key" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        elif kind in _MESSAGES:
+            msg = _MESSAGES[kind].format(
+                **{k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
+            )
+        elif kind == "missing":
+            msg = "required, missing"
+        elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
+            msg = "needs kind: lognormal, uniform or constant"
+        else:
+            msg = str(err["msg"])
+            for prefix in ("Value error, ", "Assertion failed, "):
+                msg = msg.removeprefix(prefix)
+            msg = msg[:1].lower() + msg[1:]
+        value = err.get("input")
+        if kind == "missing":
+            value = None
+        problems.append(Problem(path=path or "(top level)", value=value, message=msg))
+    return problems
+
+
+def read_yaml(path: Path) -> Any:
+    """``yaml.safe_load`` a file, turning syntax errors into a problem with line and column."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(source, [Problem("", None, f"cannot read: {exc.strerror}")]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        detail = exc.problem or str(exc)
+        raise ScenarioError(
+            source, [Problem("", None, f"{where}malformed YAML: {detail}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(source, [Problem("", None, f"malformed YAML: {exc}")]) from None
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate a mapping (as read from YAML) into a Scenario, strategies included."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            source, [Problem("(top level)", data, "must be a mapping of scenario fields")]
+        )
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(source, problems_from(exc, Scenario)) from None
+    from .strategy.library import check_strategies
+
+    problems = check_strategies(scenario)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def resolve(name_or_path: str | Path) -> Path:
+    """A scenario by path, or by name from the project's ``scenarios/`` folder."""
+    path = Path(name_or_path)
+    if path.exists() or path.suffix in (".yaml", ".yml"):
+        return path
+    candidate = SCENARIO_DIR / f"{name_or_path}.yaml"
+    return candidate if candidate.exists() else path
+
+
+def load_scenario(name_or_path: str | Path = "baseline") -> Scenario:
+    """Load and validate a scenario file (or a scenario shipped in ``scenarios/`` by name)."""
+    path = resolve(name_or_path)
+    if not path.exists():
+        raise ScenarioError(str(path), [Problem("", None, "no such scenario file")])
+    return scenario_from_dict(read_yaml(path), str(path))
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """Every parameter spelled out, in the order the model declares them."""
+    data = scenario.model_dump(mode="json")
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=100)

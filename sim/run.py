@@ -1,0 +1,74 @@
+"""Running strategies on a scenario: the one entry point both the CLI and the Python API use."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+from tqdm import tqdm
+
+from .scenario import Scenario
+from .strategy.library import expand, get_strategy
+
+Engine = Literal["des"]
+ENGINES: tuple[str, ...] = ("des",)
+
+
+@dataclass
+class RunResult:
+    """Per-prospect outcomes and the touch log of every strategy, on the same prospects."""
+
+    scenario: Scenario
+    engine: str
+    seed: int
+    n_prospects: int
+    strategies: list[str]
+    prospects: pd.DataFrame
+    touches: pd.DataFrame
+    wall_time: float
+    traces: dict[tuple[str, int], list[tuple[object, ...]]] = field(default_factory=dict)
+
+
+def simulate(
+    scenario: Scenario,
+    strategies: Sequence[str] | None = None,
+    *,
+    prospects: int = 2000,
+    seed: int = 0,
+    engine: str = "des",
+    progress: bool = False,
+    trace: Sequence[int] = (),
+) -> RunResult:
+    """Run each strategy on the same ``prospects`` prospects (common random numbers).
+
+    ``trace`` lists prospect indices whose day-by-day story is recorded (DES only).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if prospects < 1:
+        raise ValueError("prospects must be >= 1")
+    names = expand(list(strategies or scenario.strategies), scenario)
+    from .des.engine import run_des
+
+    start = time.perf_counter()
+    p_frames, t_frames = [], []
+    traces: dict[tuple[str, int], list[tuple[object, ...]]] = {}
+    for name in tqdm(names, desc="strategies", unit="strategy", disable=not progress):
+        out = run_des(scenario, get_strategy(name, scenario), prospects, seed, trace=trace)
+        p_frames.append(out.prospects)
+        t_frames.append(out.touches)
+        traces.update({(name, i): events for i, events in out.traces.items()})
+    return RunResult(
+        scenario=scenario,
+        engine=engine,
+        seed=seed,
+        n_prospects=prospects,
+        strategies=names,
+        prospects=pd.concat(p_frames, ignore_index=True),
+        touches=pd.concat(t_frames, ignore_index=True),
+        wall_time=time.perf_counter() - start,
+        traces=traces,
+    )

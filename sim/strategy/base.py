@@ -1,0 +1,129 @@
+"""The strategy extension point: one method, ``decide``, vectorized over prospects.
+
+Each business day, before any touch, an engine hands the strategy what the rep can observe
+about every prospect (``Observations``) and receives the day's touches (``TouchPlan``). Both
+engines run the very same strategy object, so strategy logic can never drift between them.
+A strategy never sees hidden state (urgency, annoyance, segment).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import IntFlag
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+class Opt(IntFlag):
+    """Options of a touch, as bits of ``TouchPlan.flags``."""
+
+    value = 1
+    """The message carries value (a resource, an insight): salience, reply and urgency."""
+    leave_voicemail = 2
+    """Leave a voicemail when a call is not picked up."""
+    block_caller_id = 4
+    """Call from a blocked number: screened as unknown, never becomes known, no annoyance
+    from a ring."""
+    promise_next_call = 8
+    """Promise to call again at the same time on the next business day."""
+    breakup = 16
+    """A break-up message: 'I'll close your file'. Grants permission to say no."""
+    ground_rules = 32
+    """Set ground rules at a live conversation: permission to say no, favoured channel asked."""
+    permission = 64
+    """'Fall on your sword': grants permission to say no and halves annoyance when perceived."""
+    vary_template = 128
+    """A new template each time: no habituation builds up."""
+    withhold_info = 256
+    """Information only once a meeting is agreed (info seekers must meet or go)."""
+
+
+OPTION_NAMES = tuple(o.name for o in Opt if o.name)
+
+
+@dataclass
+class Observations:
+    """What the rep knows about each prospect, arrays of length ``n``; days are -1 for never.
+
+    Engines update it as touches resolve; ``memory`` is the strategy's own per-prospect state.
+    """
+
+    n: int
+    attempts: NDArray[np.int32] = field(init=False)
+    last_touch_day: NDArray[np.int32] = field(init=False)
+    unanswered: NDArray[np.int32] = field(init=False)
+    """Touches since the last two-way contact."""
+    last_pickup_day: NDArray[np.int32] = field(init=False)
+    last_voicemail_day: NDArray[np.int32] = field(init=False)
+    last_positive_day: NDArray[np.int32] = field(init=False)
+    last_no_day: NDArray[np.int32] = field(init=False)
+    closed: NDArray[np.bool_] = field(init=False)
+    """Meeting booked, opted out, or told they bought elsewhere: no more touches."""
+    away_until: NDArray[np.int32] = field(init=False)
+    """Last business day of an away period the receptionist reported (else -1)."""
+    favored_known: NDArray[np.int8] = field(init=False)
+    """Favoured venue learnt through ground rules (0 email, 1 phone, 2 text, 3 social; -1)."""
+    memory: dict[str, NDArray[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = self.n
+        never = np.full(n, -1, dtype=np.int32)
+        self.attempts = np.zeros(n, dtype=np.int32)
+        self.last_touch_day = never.copy()
+        self.unanswered = np.zeros(n, dtype=np.int32)
+        self.last_pickup_day = never.copy()
+        self.last_voicemail_day = never.copy()
+        self.last_positive_day = never.copy()
+        self.last_no_day = never.copy()
+        self.closed = np.zeros(n, dtype=bool)
+        self.away_until = never.copy()
+        self.favored_known = np.full(n, -1, dtype=np.int8)
+
+    def responded_on(self, day: int) -> NDArray[np.bool_]:
+        """Prospects who replied (positive or no) on ``day``: later touches that day are off."""
+        return np.asarray((self.last_positive_day == day) | (self.last_no_day == day))
+
+
+@dataclass
+class TouchPlan:
+    """A day's touches: arrays of shape (slots, prospects); ``channel`` -1 is no touch."""
+
+    channel: NDArray[np.int8]
+    minute: NDArray[np.int16]
+    template: NDArray[np.int16]
+    flags: NDArray[np.uint16]
+
+    @classmethod
+    def empty(cls, slots: int, n: int) -> TouchPlan:
+        return cls(
+            channel=np.full((slots, n), -1, dtype=np.int8),
+            minute=np.zeros((slots, n), dtype=np.int16),
+            template=np.full((slots, n), -1, dtype=np.int16),
+            flags=np.zeros((slots, n), dtype=np.uint16),
+        )
+
+    @property
+    def slots(self) -> int:
+        return int(self.channel.shape[0])
+
+
+class Strategy(ABC):
+    """A follow-up strategy. Implement ``decide``; declare ``templates`` and ``max_per_day``."""
+
+    name: str = "unnamed"
+    description: str = ""
+    source: str = ""
+    templates: tuple[str, ...] = ()
+    """Template names; ``TouchPlan.template`` indexes into this tuple."""
+    max_per_day: int = 2
+    """Upper bound on touches a prospect receives in one day (the plan's slots)."""
+
+    @abstractmethod
+    def decide(self, day: int, obs: Observations) -> TouchPlan:
+        """The touches of business day ``day`` for every prospect, from what the rep knows."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"

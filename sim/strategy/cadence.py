@@ -1,0 +1,245 @@
+"""Declarative cadences: phases of touch steps, compiled into a small vectorized state machine.
+
+A cadence is a list of phases. A phase holds steps (business-day offset from the phase's
+start, time of day, channel, template, options), may repeat every N business days, and says
+where to go when its steps are done (``then``), on a positive reply and on an explicit no
+(``on_positive``, ``on_no``: a phase name, ``stop`` or ``continue``). Compiled, a cadence is a
+few integer tables indexed by each prospect's (phase, step, cycle), so deciding a day's
+touches for a million prospects is a handful of array operations.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..channels import Channel
+from ..clock import parse_time
+from .base import Observations, Opt, Strategy, TouchPlan
+
+STOP, CONTINUE = -1, -2
+Memory = dict[str, NDArray[Any]]
+ChannelName = Annotated[str, Field(description="a channel of the model")]
+
+
+class StepSpec(BaseModel):
+    """One touch of a phase. ``time`` may be a list: cycle c uses ``time[c % len(time)]``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day: int = Field(ge=0, le=2000)
+    time: str | list[str] = "10:00"
+    channel: ChannelName
+    template: str = "default"
+    value: bool = False
+    leave_voicemail: bool = False
+    block_caller_id: bool = False
+    promise_next_call: bool = False
+    breakup: bool = False
+    ground_rules: bool = False
+    permission: bool = False
+    vary_template: bool = False
+    withhold_info: bool = False
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, v: str) -> str:
+        if v not in Channel.__members__:
+            raise ValueError(f"must be one of: {', '.join(Channel.__members__)}")
+        return v
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str | list[str]) -> str | list[str]:
+        times = [v] if isinstance(v, str) else v
+        if not times:
+            raise ValueError("needs at least one time of day")
+        for t in times:
+            minute = parse_time(t)
+            if not 5 <= minute <= 1430:
+                raise ValueError(f"touches happen between 00:05 and 23:50, got {t}")
+        return v
+
+    @property
+    def minutes(self) -> list[int]:
+        return [parse_time(t) for t in ([self.time] if isinstance(self.time, str) else self.time)]
+
+    @property
+    def flags(self) -> int:
+        bits = 0
+        for opt in Opt:
+            if opt.name and getattr(self, opt.name):
+                bits |= int(opt)
+        return bits
+
+    def __repr__(self) -> str:
+        opts = [o.name for o in Opt if o.name and getattr(self, o.name)]
+        extra = f", {'+'.join(opts)}" if opts else ""
+        return f"Step(day {self.day}, {self.time}, {self.channel}, {self.template!r}{extra})"
+
+
+class PhaseSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    steps: list[StepSpec] = Field(min_length=1)
+    repeat_every: int | None = Field(default=None, ge=1, le=2000)
+    """Run the steps again every N business days (until the horizon, or ``cycles`` times)."""
+    cycles: int | None = Field(default=None, ge=1)
+    then: str = "stop"
+    on_positive: str = "stop"
+    on_no: str = "stop"
+
+    @model_validator(mode="after")
+    def _order(self) -> PhaseSpec:
+        days = [s.day for s in self.steps]
+        if days != sorted(days):
+            raise ValueError("steps must be in order of their day")
+        span = days[-1] - days[0]
+        if self.repeat_every is not None and self.repeat_every <= span:
+            raise ValueError(
+                f"repeat_every ({self.repeat_every}) must exceed the span of the steps ({span})"
+            )
+        return self
+
+
+class CadenceSpec(BaseModel):
+    """A declarative strategy, as written in the library or in a scenario file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str = ""
+    source: str = ""
+    claim: str = ""
+    mechanisms: list[str] = Field(default_factory=list)
+    max_touches: int | None = Field(default=None, ge=1)
+    phases: list[PhaseSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _targets(self) -> CadenceSpec:
+        names = [p.name for p in self.phases]
+        if len(set(names)) != len(names):
+            raise ValueError(f"phase names must be unique: {names}")
+        for p in self.phases:
+            for key in ("then", "on_positive", "on_no"):
+                target = getattr(p, key)
+                allowed = {*names, "stop"} | ({"continue"} if key != "then" else set())
+                if target not in allowed:
+                    raise ValueError(
+                        f"phase {p.name!r}: {key} = {target!r} must be one of {sorted(allowed)}"
+                    )
+        return self
+
+
+class Cadence(Strategy):
+    """A compiled ``CadenceSpec``: runs over arrays of prospects."""
+
+    def __init__(self, name: str, spec: CadenceSpec) -> None:
+        self.name = name
+        self.spec = spec
+        self.description = spec.description
+        self.source = spec.source
+        phases = spec.phases
+        index = {p.name: i for i, p in enumerate(phases)}
+
+        def target(name: str) -> int:
+            return {"stop": STOP, "continue": CONTINUE}.get(name, index.get(name, STOP))
+
+        steps = [s for p in phases for s in p.steps]
+        templates = sorted({s.template for s in steps})
+        self.templates = tuple(templates)
+        lens = [len(p.steps) for p in phases]
+        self.phase_first = np.cumsum([0, *lens[:-1]]).astype(np.int64)
+        self.phase_len = np.array(lens, dtype=np.int64)
+        self.phase_repeat = np.array([p.repeat_every or 0 for p in phases], dtype=np.int64)
+        self.phase_cycles = np.array([p.cycles or -1 for p in phases], dtype=np.int64)
+        self.phase_then = np.array([target(p.then) for p in phases], dtype=np.int64)
+        self.phase_on_pos = np.array([target(p.on_positive) for p in phases], dtype=np.int64)
+        self.phase_on_no = np.array([target(p.on_no) for p in phases], dtype=np.int64)
+        width = max(len(s.minutes) for s in steps)
+        self.step_offset = np.array([s.day for s in steps], dtype=np.int64)
+        self.step_channel = np.array([Channel[s.channel] for s in steps], dtype=np.int8)
+        self.step_ntimes = np.array([len(s.minutes) for s in steps], dtype=np.int64)
+        self.step_minutes = np.array(
+            [s.minutes + [0] * (width - len(s.minutes)) for s in steps], dtype=np.int16
+        )
+        self.step_template = np.array([templates.index(s.template) for s in steps], dtype=np.int16)
+        self.step_flags = np.array([s.flags for s in steps], dtype=np.uint16)
+        per_day = [sum(1 for s in p.steps if s.day == d) for p in phases for d in range(2001)]
+        self.max_per_day = max(2, max(per_day) + 1)
+        self.max_touches = spec.max_touches
+
+    # -- the state machine -------------------------------------------------------------------
+
+    def _memory(self, obs: Observations) -> Memory:
+        mem = obs.memory
+        if "phase" not in mem:
+            n = obs.n
+            mem["phase"] = np.zeros(n, dtype=np.int64)
+            mem["step"] = np.zeros(n, dtype=np.int64)
+            mem["cycle"] = np.zeros(n, dtype=np.int64)
+            mem["entry"] = np.zeros(n, dtype=np.int64)
+            mem["stopped"] = np.zeros(n, dtype=bool)
+            mem["seen_pos"] = np.full(n, -1, dtype=np.int64)
+            mem["seen_no"] = np.full(n, -1, dtype=np.int64)
+        return mem
+
+    def _enter(
+        self, mem: Memory, sel: NDArray[np.bool_], target: NDArray[np.int64],
+        day: int,
+    ) -> None:  # fmt: skip
+        go = sel & (target >= 0)
+        mem["stopped"] |= sel & (target == STOP)
+        mem["phase"][go] = target[go]
+        mem["step"][go] = 0
+        mem["cycle"][go] = 0
+        mem["entry"][go] = day
+
+    def decide(self, day: int, obs: Observations) -> TouchPlan:
+        mem = self._memory(obs)
+        phase = mem["phase"]
+        for kind, seen, table in (
+            ("pos", "seen_pos", self.phase_on_pos),
+            ("no", "seen_no", self.phase_on_no),
+        ):
+            last = obs.last_positive_day if kind == "pos" else obs.last_no_day
+            fresh = (last > mem[seen]) & ~mem["stopped"]
+            mem[seen] = np.maximum(mem[seen], last)
+            if fresh.any():
+                self._enter(mem, fresh, table[phase], day)
+        plan = TouchPlan.empty(self.max_per_day, obs.n)
+        active = ~mem["stopped"] & ~obs.closed
+        if self.max_touches is not None:
+            active &= obs.attempts < self.max_touches
+        for slot in range(self.max_per_day):
+            phase, step, cycle = mem["phase"], mem["step"], mem["cycle"]
+            g = np.minimum(self.phase_first[phase] + step, len(self.step_offset) - 1)
+            due = mem["entry"] + cycle * self.phase_repeat[phase] + self.step_offset[g]
+            fire = active & ~mem["stopped"] & (due <= day)
+            if self.max_touches is not None:
+                fire &= obs.attempts + slot < self.max_touches
+            if not fire.any():
+                break
+            idx = np.flatnonzero(fire)
+            gi = g[idx]
+            plan.channel[slot, idx] = self.step_channel[gi]
+            plan.minute[slot, idx] = self.step_minutes[gi, cycle[idx] % self.step_ntimes[gi]]
+            plan.template[slot, idx] = self.step_template[gi]
+            plan.flags[slot, idx] = self.step_flags[gi]
+            self._advance(mem, fire, day)
+        return plan
+
+    def _advance(self, mem: Memory, fire: NDArray[np.bool_], day: int) -> None:
+        phase = mem["phase"]
+        mem["step"][fire] += 1
+        done = fire & (mem["step"] >= self.phase_len[phase])
+        if not done.any():
+            return
+        cycles = self.phase_cycles[phase]
+        again = done & (self.phase_repeat[phase] > 0) & ((cycles < 0) | (mem["cycle"] + 1 < cycles))
+        mem["cycle"][again] += 1
+        mem["step"][again] = 0
+        self._enter(mem, done & ~again, self.phase_then[phase], day)

@@ -1,0 +1,341 @@
+"""Per-strategy metrics with confidence intervals, paired comparisons, and a plain-text table.
+
+Every interval is computed without randomness, so a summary is a pure function of the run:
+
+- proportions: Wilson score interval (``scipy.stats.binomtest(...).proportion_ci``);
+- means per prospect: Student t interval from the sample standard deviation;
+- totals per meeting (total rep minutes / total meetings): delta method for a ratio of means;
+- the median day of first response: the exact order-statistic (binomial) interval.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+SUMMARY_COLUMNS = ["strategy", "metric", "mean", "ci_low", "ci_high", "n_prospects"]
+
+PROPORTIONS = (
+    "meeting_rate",
+    "win_rate",
+    "reach_rate",
+    "positive_rate",
+    "no_rate",
+    "opt_out_rate",
+    "ghost_rate",
+    "bought_elsewhere_rate",
+)
+"""Shares of prospects (Wilson intervals)."""
+
+MEANS = {
+    "touches_per_prospect": "touches",
+    "rep_minutes_per_prospect": "rep_minutes",
+    "cost_per_prospect": "cost",
+}
+"""Means per prospect (t intervals), by metric, with the prospect column they average."""
+
+RATIOS = {"rep_minutes_per_meeting": "rep_minutes", "cost_per_meeting": "cost"}
+"""Totals per meeting (delta-method intervals), with the prospect column in the numerator."""
+
+METRICS = (
+    *PROPORTIONS,
+    *MEANS,
+    *RATIOS,
+    "connect_rate_per_dial",
+    "days_to_first_response_median",
+)
+"""Every metric of ``summarize``, in the order of its rows."""
+
+DIAL_CHANNELS = ("call_desk", "call_cell")
+POSITIVE_OUTCOMES = ("meeting", "nurture", "conversing")
+
+Interval = tuple[float, float, float]
+"""(estimate, low, high); NaN where undefined."""
+
+NAN3: Interval = (math.nan, math.nan, math.nan)
+
+
+# -- intervals ---------------------------------------------------------------------------------
+
+
+def proportion_ci(k: int, n: int, level: float = 0.95) -> Interval:
+    """Share ``k / n`` with its Wilson score interval; NaN when ``n == 0``."""
+    if n <= 0:
+        return NAN3
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="wilson")
+    return k / n, float(ci.low), float(ci.high)
+
+
+def mean_ci(values: ArrayLike, level: float = 0.95) -> Interval:
+    """Mean with a Student t interval; the interval is NaN for fewer than two values."""
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    if n == 0:
+        return NAN3
+    mean = float(x.mean())
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf((1 + level) / 2, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def ratio_ci(numerator: ArrayLike, denominator: ArrayLike, level: float = 0.95) -> Interval:
+    """``sum(numerator) / sum(denominator)`` with a delta-method normal interval.
+
+    For paired samples (x_i, m_i), R = mean(x) / mean(m) and
+    Var(R) ~ (s_x^2 - 2 R s_xm + R^2 s_m^2) / (n mean(m)^2). NaN when the denominator sums
+    to zero (no meetings); the interval is NaN for fewer than two prospects.
+    """
+    x = np.asarray(numerator, dtype=float)
+    m = np.asarray(denominator, dtype=float)
+    n = x.size
+    if n == 0 or m.sum() <= 0:
+        return NAN3
+    ratio = float(x.sum() / m.sum())
+    if n < 2:
+        return ratio, math.nan, math.nan
+    cov = np.cov(x, m, ddof=1)
+    var = (cov[0, 0] - 2 * ratio * cov[0, 1] + ratio**2 * cov[1, 1]) / (n * m.mean() ** 2)
+    half = float(stats.norm.ppf((1 + level) / 2)) * math.sqrt(max(float(var), 0.0))
+    return ratio, ratio - half, ratio + half
+
+
+def median_ci(values: ArrayLike, level: float = 0.95) -> Interval:
+    """Median with the exact distribution-free interval [x_(l), x_(n+1-l)] (1-based ranks).
+
+    ``l = binom.ppf((1 - level) / 2, n, 1/2)``, so the coverage
+    ``1 - 2 * binom.cdf(l - 1, n, 1/2)`` is at least ``level``. NaN values are dropped; the
+    interval is NaN when the sample is too small to reach ``level`` (``l < 1``).
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return NAN3
+    median = float(np.median(x))
+    rank = int(stats.binom.ppf((1 - level) / 2, n, 0.5))
+    if rank < 1:
+        return median, math.nan, math.nan
+    return median, float(x[rank - 1]), float(x[n - rank])
+
+
+# -- the summary -------------------------------------------------------------------------------
+
+
+def _bool(frame: pd.DataFrame, column: str) -> NDArray[np.bool_]:
+    return frame[column].to_numpy(dtype=bool)
+
+
+def _proportions(p: pd.DataFrame, level: float) -> dict[str, Interval]:
+    n = len(p)
+    meeting = _bool(p, "meeting")
+    opted_out = _bool(p, "opted_out")
+    reached = _bool(p, "reached")
+    positive = p["outcome"].astype(str).isin(POSITIVE_OUTCOMES).to_numpy(dtype=bool) | meeting
+    flags = {
+        "meeting_rate": meeting,
+        "win_rate": _bool(p, "won"),
+        "reach_rate": reached,
+        "positive_rate": positive,
+        "no_rate": _bool(p, "said_no"),
+        "opt_out_rate": opted_out,
+        "ghost_rate": ~reached & ~opted_out & ~meeting,
+        "bought_elsewhere_rate": _bool(p, "bought_elsewhere"),
+    }
+    return {name: proportion_ci(int(flags[name].sum()), n, level) for name in PROPORTIONS}
+
+
+def _connect_rate(t: pd.DataFrame, level: float) -> Interval:
+    dials = t["channel"].astype(str).isin(DIAL_CHANNELS).to_numpy(dtype=bool)
+    picked = (t["result"].astype(str) == "picked_up").to_numpy(dtype=bool)
+    return proportion_ci(int((dials & picked).sum()), int(dials.sum()), level)
+
+
+def _strategy_metrics(p: pd.DataFrame, t: pd.DataFrame | None, level: float) -> dict[str, Interval]:
+    out = _proportions(p, level)
+    for name, column in MEANS.items():
+        out[name] = mean_ci(p[column].to_numpy(dtype=float), level)
+    meetings = p["meeting"].to_numpy(dtype=float)
+    for name, column in RATIOS.items():
+        out[name] = ratio_ci(p[column].to_numpy(dtype=float), meetings, level)
+    if t is not None:
+        out["connect_rate_per_dial"] = _connect_rate(t, level)
+    out["days_to_first_response_median"] = median_ci(
+        p["first_response_day"].to_numpy(dtype=float), level
+    )
+    return out
+
+
+def strategies_in_order(frame: pd.DataFrame) -> list[str]:
+    """Strategy names in order of first appearance."""
+    return [str(s) for s in pd.unique(frame["strategy"].astype(str))]
+
+
+def summarize(
+    prospects: pd.DataFrame, touches: pd.DataFrame | None = None, level: float = 0.95
+) -> pd.DataFrame:
+    """One row per strategy and metric: ``strategy, metric, mean, ci_low, ci_high, n_prospects``.
+
+    ``mean`` is the estimate (a share, a mean, a ratio or a median); intervals are at ``level``.
+    Metrics (in ``METRICS`` order):
+
+    - shares of prospects: ``meeting_rate``, ``win_rate``, ``reach_rate`` (any two-way contact),
+      ``positive_rate`` (ended conversing, in nurture or with a meeting), ``no_rate`` (said no),
+      ``opt_out_rate``, ``ghost_rate`` (never reached, no opt-out, no meeting),
+      ``bought_elsewhere_rate``;
+    - means per prospect: ``touches_per_prospect``, ``rep_minutes_per_prospect``,
+      ``cost_per_prospect``;
+    - per meeting: ``rep_minutes_per_meeting``, ``cost_per_meeting`` (NaN without meetings);
+    - ``connect_rate_per_dial``: desk and cell calls picked up over all such calls (NaN without
+      calls); only when ``touches`` is given, otherwise the row is left out;
+    - ``days_to_first_response_median``: over the prospects who responded.
+
+    Strategies keep their order of first appearance in ``prospects``.
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    p_strategy = prospects["strategy"].astype(str)
+    t_strategy = None if touches is None else touches["strategy"].astype(str)
+    rows: list[tuple[str, str, float, float, float, int]] = []
+    for name in strategies_in_order(prospects):
+        p = prospects[(p_strategy == name).to_numpy()]
+        t = None
+        if touches is not None and t_strategy is not None:
+            t = touches[(t_strategy == name).to_numpy()]
+        for metric, (est, low, high) in _strategy_metrics(p, t, level).items():
+            rows.append((name, metric, est, low, high, len(p)))
+    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    frame["n_prospects"] = frame["n_prospects"].astype(np.int64)
+    frame.attrs["level"] = level
+    return frame
+
+
+# -- paired comparisons ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """Mean of ``a - b`` over the same prospects, its t interval and two-sided p-value."""
+
+    diff: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    n: int
+
+
+def _per_prospect(prospects: pd.DataFrame, strategy: str, column: str) -> pd.Series:
+    rows = prospects[(prospects["strategy"].astype(str) == strategy).to_numpy()]
+    if rows.empty:
+        raise ValueError(f"no prospects for strategy {strategy!r}")
+    if rows["prospect"].duplicated().any():
+        raise ValueError(f"strategy {strategy!r} has duplicate prospect ids")
+    values = rows[column].astype(float).to_numpy()
+    return pd.Series(values, index=rows["prospect"].to_numpy(), name=strategy)
+
+
+def paired_difference(
+    prospects: pd.DataFrame, a: str, b: str, metric_column: str, level: float = 0.95
+) -> PairedDifference:
+    """Strategy ``a`` minus strategy ``b`` on ``metric_column``, paired by ``prospect``.
+
+    Both strategies must have run on the same prospects (common random numbers). Uses the
+    paired t-test (``scipy.stats.ttest_rel``). When every difference is the same the interval
+    is that value and ``p_value`` is 1 if it is zero, else 0.
+    """
+    if metric_column not in prospects.columns:
+        raise ValueError(f"no column {metric_column!r} in the prospects frame")
+    xa = _per_prospect(prospects, a, metric_column)
+    xb = _per_prospect(prospects, b, metric_column)
+    if set(xa.index) != set(xb.index):
+        raise ValueError(f"strategies {a!r} and {b!r} were not run on the same prospects")
+    xb = xb.reindex(xa.index)
+    d = xa.to_numpy() - xb.to_numpy()
+    n = d.size
+    diff = float(d.mean())
+    if n < 2:
+        return PairedDifference(diff, math.nan, math.nan, math.nan, n)
+    if np.all(d == d[0]):
+        return PairedDifference(diff, diff, diff, 1.0 if diff == 0 else 0.0, n)
+    res = stats.ttest_rel(xa.to_numpy(), xb.to_numpy())
+    ci = res.confidence_interval(confidence_level=level)
+    return PairedDifference(diff, float(ci.low), float(ci.high), float(res.pvalue), n)
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+TABLE_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("meetings/100", "meeting_rate", None),
+    ("reach %", "reach_rate", None),
+    ("explicit no %", "no_rate", None),
+    ("opt-out %", "opt_out_rate", None),
+    ("touches", "touches_per_prospect", 1),
+    ("rep min", "rep_minutes_per_prospect", 1),
+    ("cost", "cost_per_prospect", 2),
+)
+"""(heading, metric, decimals); ``None`` decimals: a percent with its interval."""
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return "-" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _cell(interval: Interval, digits: int | None) -> str:
+    est, low, high = interval
+    if math.isnan(est):
+        return "-"
+    if digits is not None:
+        return _fmt(est, digits)
+    return f"{100 * est:.1f} [{_fmt(100 * low)}, {_fmt(100 * high)}]"
+
+
+def _intervals(summary: pd.DataFrame) -> dict[tuple[str, str], Interval]:
+    cols = zip(
+        summary["strategy"].astype(str),
+        summary["metric"].astype(str),
+        summary["mean"].astype(float),
+        summary["ci_low"].astype(float),
+        summary["ci_high"].astype(float),
+        strict=True,
+    )
+    return {(s, m): (float(e), float(lo), float(hi)) for s, m, e, lo, hi in cols}
+
+
+def format_table(summary: pd.DataFrame) -> str:
+    """A plain-text table of a ``summarize`` frame, one row per strategy, best meeting rate
+    first: rates in percent with their interval, the rest as means per prospect."""
+    values = _intervals(summary)
+    names = strategies_in_order(summary)
+    rate = {s: values.get((s, "meeting_rate"), NAN3)[0] for s in names}
+    ranked = sorted(names, key=lambda s: -rate[s] if not math.isnan(rate[s]) else math.inf)
+    header = ["strategy", *(h for h, _, _ in TABLE_COLUMNS)]
+    body = [
+        [s, *(_cell(values.get((s, metric), NAN3), digits) for _, metric, digits in TABLE_COLUMNS)]
+        for s in ranked
+    ]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    level = _level_note(summary)
+    n = int(summary["n_prospects"].max()) if len(summary) else 0
+    lines = [line(header), line(["-" * w for w in widths]), *(line(r) for r in body)]
+    lines.append(
+        f"{n} prospects per strategy; [{level} CI]; touches, rep minutes and cost per prospect"
+    )
+    return "\n".join(lines)
+
+
+def _level_note(summary: pd.DataFrame) -> str:
+    """The confidence level is not stored in the frame; say what ``summarize`` defaults to
+    unless ``summary.attrs['level']`` says otherwise."""
+    level = float(summary.attrs.get("level", 0.95))
+    return f"{100 * level:g}%"

@@ -1,0 +1,82 @@
+"""Shared helpers: scenarios with mechanisms switched off, so that answers have closed forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sim.loader import scenario_from_dict
+from sim.scenario import Scenario
+
+
+def deep_update(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and "kind" not in value:
+            out[key] = deep_update(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def make_scenario(patch: dict[str, Any] | None = None) -> Scenario:
+    base = Scenario().model_dump(mode="json")
+    return scenario_from_dict(deep_update(base, patch or {}), "<test>")
+
+
+def logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+ZERO_WEIGHTS = {
+    k: 0.0
+    for k in (
+        "w_urgency",
+        "w_value",
+        "w_recall",
+        "w_recip",
+        "w_favored",
+        "w_live",
+        "w_breakup",
+        "w_annoy",
+        "w_breakup_no",
+        "w_escalated",
+        "w_referral",
+        "w_habituation",
+    )
+}
+
+
+def quiet_patch(p_positive: float = 0.2) -> dict[str, Any]:
+    """Loads, annoyance, urgency dynamics, away periods, priming and habituation switched off;
+    every engaged prospect replies positively with chance ``p_positive`` and never says no."""
+    b = logit(p_positive)
+    const0 = {"kind": "constant", "value": 0.0}
+    return {
+        "population": {
+            "loads": {
+                k: const0 for k in ("email", "voicemail", "text", "social", "mail", "parcel", "fax")
+            },
+            "away": {"start_chance": 0.0},
+            "fear": {"say_no": 0.0, "with_permission": 0.0},
+            "tolerance": {"kind": "constant", "value": 1e9},
+            "initial_recall": const0,
+            "meetings": {"share": 0.0},
+            "interruptions": {"per_day": 0.0},
+            "in_office": 1.0,
+        },
+        "urgency": {"theta": 100.0, "initial": {"kind": "constant", "value": 0.0}, "sigma": 0.0},
+        "salience": {"habituation": 0.0, "priming": 0.0, "recall": 0.0, "favored": 0.0},
+        "response": {
+            "b_pos": {"buyer": b, "info_seeker": b, "non_fit": b},
+            "b_no": {"buyer": 0.0, "info_seeker": 0.0, "non_fit": 0.0},
+            **ZERO_WEIGHTS,
+        },
+    }
+
+
+@pytest.fixture
+def quiet() -> Scenario:
+    return make_scenario(quiet_patch())
