@@ -86,22 +86,53 @@ def row(summary: pd.DataFrame, strategy: str, metric: str) -> pd.Series:
 
 # A hand-made strategy of 10 prospects whose every count is known.
 HAND: list[dict[str, object]] = [
-    {"outcome": "meeting", "meeting": True, "won": True, "reached": True,
-     "first_response_day": 2.0, "touches": 3, "rep_minutes": 12.0, "cost": 1.0},
-    {"outcome": "meeting", "meeting": True, "reached": True,
-     "first_response_day": 5.0, "touches": 5, "rep_minutes": 20.0, "cost": 0.0},
-    {"outcome": "nurture", "reached": True, "first_response_day": 1.0, "touches": 2,
-     "rep_minutes": 8.0},
-    {"outcome": "conversing", "reached": True, "first_response_day": 9.0, "touches": 4,
-     "rep_minutes": 10.0},
-    {"outcome": "said_no", "said_no": True, "reached": True, "first_response_day": 3.0,
-     "touches": 6, "rep_minutes": 18.0},
+    {
+        "outcome": "meeting",
+        "meeting": True,
+        "won": True,
+        "reached": True,
+        "first_response_day": 2.0,
+        "touches": 3,
+        "rep_minutes": 12.0,
+        "cost": 1.0,
+    },
+    {
+        "outcome": "meeting",
+        "meeting": True,
+        "reached": True,
+        "first_response_day": 5.0,
+        "touches": 5,
+        "rep_minutes": 20.0,
+        "cost": 0.0,
+    },
+    {
+        "outcome": "nurture",
+        "reached": True,
+        "first_response_day": 1.0,
+        "touches": 2,
+        "rep_minutes": 8.0,
+    },
+    {
+        "outcome": "conversing",
+        "reached": True,
+        "first_response_day": 9.0,
+        "touches": 4,
+        "rep_minutes": 10.0,
+    },
+    {
+        "outcome": "said_no",
+        "said_no": True,
+        "reached": True,
+        "first_response_day": 3.0,
+        "touches": 6,
+        "rep_minutes": 18.0,
+    },
     {"outcome": "opted_out", "opted_out": True, "touches": 7, "rep_minutes": 21.0, "cost": 2.0},
     {"outcome": "bought_elsewhere", "bought_elsewhere": True, "touches": 8, "rep_minutes": 24.0},
     {"touches": 8, "rep_minutes": 24.0},
     {"touches": 8, "rep_minutes": 24.0},
     {"touches": 8, "rep_minutes": 24.0},
-]  # fmt: skip
+]
 
 
 @pytest.fixture
