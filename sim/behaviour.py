@@ -124,6 +124,21 @@ def _occupancy_from_rates(rates: Array, dmin: int, dmax: int) -> Array:
     return np.asarray(1 - np.exp(-load), dtype=float)
 
 
+def _profile_shape(profile: tuple[tuple[int, float], ...]) -> Array:
+    shape = np.zeros(1440)
+    for hour, weight in profile:
+        shape[hour * 60 : (hour + 1) * 60] = weight
+    return shape
+
+
+def max_meeting_share(meetings: Meetings, mid_start: float, hours: float) -> float:
+    """The largest share of the working day meetings can fill with this hour profile (the
+    share of working minutes that some meeting start can cover)."""
+    shape = _profile_shape(tuple(sorted(meetings.hour_profile.items())))
+    reach = _occupancy_from_rates(shape, meetings.min_minutes, meetings.max_minutes) > 0
+    return float(reach[round(mid_start) : round(mid_start + hours * 60)].mean())
+
+
 @lru_cache(maxsize=64)
 def _meeting_rates(
     share: float,
@@ -133,9 +148,7 @@ def _meeting_rates(
     mid_start: float,
     hours: float,
 ) -> Array:
-    shape = np.zeros(1440)
-    for hour, weight in profile:
-        shape[hour * 60 : (hour + 1) * 60] = weight
+    shape = _profile_shape(profile)
     if share <= 0:
         return np.zeros(1440)
     window = slice(round(mid_start), round(mid_start + hours * 60))

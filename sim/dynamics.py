@@ -29,7 +29,7 @@ from .behaviour import (
 )
 from .channels import FAVORED_CODE, Channel
 from .outcomes import Status
-from .population import BUYER, INFO_SEEKER, Life, Traits
+from .population import BUYER, INFO_SEEKER, NON_FIT, Life, Traits
 from .scenario import Scenario
 from .strategy.base import Observations, Opt
 
@@ -211,7 +211,8 @@ def perceive(
     st.r[idx] += np.asarray(recall, dtype=float)
     grant = (f & (Opt.breakup | Opt.permission)) != 0
     st.permission[idx] |= grant
-    st.a[idx] = np.where((f & Opt.permission) != 0, st.a[idx] * 0.5, st.a[idx])
+    apology = sc.decay.apology_factor
+    st.a[idx] = np.where((f & Opt.permission) != 0, st.a[idx] * apology, st.a[idx])
     out = (st.a[idx] > st.traits.tolerance[idx]) & ~st.closed(idx)
     if np.any(out):
         st.opted_out[idx] |= out
@@ -301,10 +302,13 @@ def engage(
             & (st.traits.u_withhold[idx] < sc.response.info_seeker_meeting_if_withheld)
         )
     )
-    no_after_talk = positive & (seg != BUYER) & (seg != INFO_SEEKER)
+    # a non-fit prospect who talks says no; an info seeker denied information who will not
+    # meet goes away with a no
+    withheld = (f & Opt.withhold_info) != 0
+    no_after_talk = positive & ~meet & ((seg == NON_FIT) | ((seg == INFO_SEEKER) & withheld))
     code = np.where(no_after_talk, NO, code).astype(np.int8)
     nurture = positive & ~meet & (seg == BUYER)
-    conversing = positive & ~meet & (seg == INFO_SEEKER)
+    conversing = positive & ~meet & (seg == INFO_SEEKER) & ~withheld
     contact = (np.asarray(live) != 0) | (code != 0)
     if np.any(contact):
         who, att = _select(idx, contact, attempt)

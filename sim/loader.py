@@ -64,10 +64,11 @@ def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Proble
             for prefix in ("Value error, ", "Assertion failed, "):
                 msg = msg.removeprefix(prefix)
             msg = msg[:1].lower() + msg[1:]
-        value = err.get("input")
-        if kind == "missing":
-            value = None
-        problems.append(Problem(path=path or "(top level)", value=value, message=msg))
+        if not path:  # a rule across fields: the message names the fields itself
+            problems.append(Problem(path="", value=None, message=msg))
+            continue
+        value = None if kind == "missing" else err.get("input")
+        problems.append(Problem(path=path, value=value, message=msg))
     return problems
 
 

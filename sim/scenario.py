@@ -41,8 +41,18 @@ class Calendar(Params):
     always_on_share: Prob = 0.4
     evening_start: TimeOfDay = "19:00"
     evening_end: TimeOfDay = "22:00"
+    """Always-on prospects read in the evening: one triage session at the window's middle."""
+    reception_open: TimeOfDay = "08:00"
+    reception_close: TimeOfDay = "18:00"
+    """Hours when a receptionist answers the company's main line."""
 
-    _t1 = field_validator("evening_start", "evening_end")(_check_time)
+    _t1 = field_validator("evening_start", "evening_end", "reception_open", "reception_close")(
+        _check_time
+    )
+
+    @property
+    def evening_session(self) -> float:
+        return (parse_time(self.evening_start) + parse_time(self.evening_end)) / 2
 
     @model_validator(mode="after")
     def _sane(self) -> Calendar:
@@ -52,6 +62,8 @@ class Calendar(Params):
             raise ValueError("the working day must end before the evening reading starts")
         if parse_time(self.evening_end) <= parse_time(self.evening_start):
             raise ValueError("evening_end must come after evening_start")
+        if parse_time(self.reception_close) <= parse_time(self.reception_open):
+            raise ValueError("reception_close must come after reception_open")
         return self
 
 
@@ -200,6 +212,8 @@ class Urgency(Params):
 class Decay(Params):
     annoyance_half_life: float = Field(default=5.0, gt=0, le=1000)
     recall_half_life: float = Field(default=20.0, gt=0, le=1000)
+    apology_factor: float = Field(default=0.5, ge=0, le=1)
+    """Annoyance is multiplied by this when a 'fall on your sword' message is perceived."""
 
 
 class Salience(Params):
@@ -220,6 +234,8 @@ class InboxHabits(Params):
     triage_per_day: int = Field(ge=1, le=100)
     attention: int = Field(ge=1, le=1000)
     """How many of the items that arrived since the last triage the prospect reads."""
+    evening: bool = True
+    """Always-on prospects also triage this inbox in the evening."""
 
 
 class Inboxes(Params):
@@ -227,9 +243,9 @@ class Inboxes(Params):
     voicemail: InboxHabits = InboxHabits(triage_per_day=2, attention=6)
     text: InboxHabits = InboxHabits(triage_per_day=8, attention=6)
     social: InboxHabits = InboxHabits(triage_per_day=2, attention=4)
-    mail: InboxHabits = InboxHabits(triage_per_day=1, attention=3)
-    parcel: InboxHabits = InboxHabits(triage_per_day=1, attention=3)
-    fax: InboxHabits = InboxHabits(triage_per_day=1, attention=3)
+    mail: InboxHabits = InboxHabits(triage_per_day=1, attention=3, evening=False)
+    parcel: InboxHabits = InboxHabits(triage_per_day=1, attention=3, evening=False)
+    fax: InboxHabits = InboxHabits(triage_per_day=1, attention=3, evening=False)
 
     def of(self, inbox: Inbox) -> InboxHabits:
         habits: InboxHabits = getattr(self, inbox.name)
@@ -349,6 +365,19 @@ class Scenario(Params):
     @property
     def horizon(self) -> int:
         return self.calendar.horizon_days
+
+    @model_validator(mode="after")
+    def _meetings_fit(self) -> Scenario:
+        from .behaviour import max_meeting_share
+
+        m = self.population.meetings
+        most = max_meeting_share(m, self.calendar.workday_start.mean, self.calendar.workday_hours)
+        if m.share > 0 and m.share >= most - 1e-9:
+            raise ValueError(
+                f"population.meetings.share = {m.share:g} cannot be reached: with this "
+                f"hour_profile at most {most:.3f} of the working day can be in meetings"
+            )
+        return self
 
 
 __all__ = ["Channel", "Scenario", "format_time", "parse_time"]

@@ -137,3 +137,11 @@ def test_any_field_set_to_anything_gives_a_scenario_or_an_error_naming_it(
     except ScenarioError as exc:
         parent = ".".join(keys[:-1])
         assert any(parent in line or "top level" in line for line in exc.lines()), exc.lines()
+
+
+def test_an_unreachable_meeting_share_is_a_clear_error() -> None:
+    data = {"population": {"meetings": {"share": 0.5, "hour_profile": {9: 1.0}}}}
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data, "m.yaml")
+    (line,) = err.value.lines()
+    assert line.startswith("m.yaml: population.meetings.share = 0.5 cannot be reached")

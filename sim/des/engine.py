@@ -39,8 +39,6 @@ from ..streams import stream
 from .day import DaySchedule, draw_day
 
 Events = Gen[simpy.Event, Any, None]
-RECEPTION_HOURS = (480, 1080)
-"""The receptionist answers 08:00 to 18:00."""
 
 # Touch-log record fields (a record is a list, filled in as the touch resolves).
 R_RESULT, R_VM_LEFT, R_VM_HEARD, R_READ_DAY, R_RESPONSE, R_OPTED_OUT, R_MINUTES, R_COST = range(
@@ -91,7 +89,7 @@ class World:
         self.obs = Observations(self.n)
         self.hours = self.sc.calendar.workday_hours
         cal = self.sc.calendar
-        self.evening = (parse_time(cal.evening_start) + parse_time(cal.evening_end)) / 2
+        self.evening = cal.evening_session
         self.traces: dict[int, list[tuple[Any, ...]]] = {i: [] for i in self.trace_ids}
         self._rngs: dict[tuple[int, str], Generator] = {}
         self._days: dict[tuple[int, int], DaySchedule] = {}
@@ -116,7 +114,7 @@ class World:
             float(self.traits.work_start[i]),
             self.hours,
             habits.triage_per_day,
-            bool(self.traits.always_on[i]),
+            bool(self.traits.always_on[i]) and habits.evening,
             self.evening,
         )
 
@@ -226,7 +224,8 @@ def triage(w: World, i: int, item: Item, day: int, minute: float) -> Events:
         primed=0 <= day - st.primed_day[i] <= sc.salience.priming_days,
         habituation_count=count,
     )
-    lam = load_per_window(tr.load[inbox, i], habits.triage_per_day, tr.always_on[i])
+    evening = bool(tr.always_on[i]) and habits.evening
+    lam = load_per_window(tr.load[inbox, i], habits.triage_per_day, evening)
     rng = stream(w.seed, "des:inbox", w.first_id + i, day, inbox, k)
     competitors = rng.standard_normal(rng.poisson(float(lam)))
     outranked_by = int(np.count_nonzero(competitors > s))
@@ -301,7 +300,7 @@ def _call(w: World, i: int, t: Touch, rec: list[Any], attempt: int) -> None:
             if w.rng(i, "pickup").random() < p:
                 rec[R_RESULT] = Result.picked_up
                 w.note(i, d, m, "call", f"picks up the {t.channel.name} (chance {float(p):.2f})")
-                _converse(w, i, t, rec, attempt, blocked=blocked)
+                _converse(w, i, t, rec, attempt, blocked=blocked, number_shown=not blocked)
                 return
             w.note(i, d, m, "call", f"sees the call and lets it ring (chance {float(p):.2f})")
     rec[R_RESULT] = result
@@ -314,8 +313,11 @@ def _call(w: World, i: int, t: Touch, rec: list[Any], attempt: int) -> None:
         w.env.process(triage(w, i, item, d, m))
 
 
-def _converse(w: World, i: int, t: Touch, rec: list[Any], attempt: int, *, blocked: bool) -> None:
-    """A live conversation (a call picked up, a page answered)."""
+def _converse(
+    w: World, i: int, t: Touch, rec: list[Any], attempt: int, *, blocked: bool, number_shown: bool
+) -> None:
+    """A live conversation (a call picked up, a page answered). A call from a visible number
+    makes the number known; a blocked call is perceived only now, when they hear who it is."""
     sc, st, obs = w.sc, w.state, w.obs
     d, m = t.day, t.minute
     obs.last_pickup_day[i] = d
@@ -325,14 +327,14 @@ def _converse(w: World, i: int, t: Touch, rec: list[Any], attempt: int, *, block
     if perceive(sc, st, obs, i, d, annoyance=extra, recall=recall, flags=t.flags):
         _opted_out(w, i, d, m, rec)
         return
-    if not blocked:
+    if number_shown:
         st.known[i] = True
     if t.flags & Opt.ground_rules:
         st.permission[i] = True
         obs.favored_known[i] = w.traits.favored[i]
     if t.flags & Opt.promise_next_call:
         st.promised_day[i], st.promised_minute[i] = d + 1, m
-    _respond(w, i, t, rec, t.channel, d, m, live=True, attempt=attempt)
+    _respond(w, i, t, rec, t.channel, d, m, live=True, attempt=attempt)  # no habituation
 
 
 def _respond(
@@ -343,7 +345,7 @@ def _respond(
     before = Status(st.status[i])
     code = engage(
         w.sc, st, w.obs, i, day,
-        channel=int(channel), flags=t.flags, live=int(live), template=t.template,
+        channel=int(channel), flags=t.flags, live=int(live), template=-1 if live else t.template,
         attempt=attempt, u_response=w.rng(i, "response").random(),
     )  # fmt: skip
     rec[R_RESPONSE] = int(code)
@@ -379,14 +381,15 @@ def _page(w: World, i: int, t: Touch, rec: list[Any], attempt: int) -> None:
     if w.rng(i, "pickup").random() < sc.population.screening.page_answer:
         rec[R_RESULT] = Result.picked_up
         w.note(i, d, m, "page", "paged by the operator, comes to the phone")
-        _converse(w, i, t, rec, attempt, blocked=False)
+        _converse(w, i, t, rec, attempt, blocked=False, number_shown=False)
     else:
         w.note(i, d, m, "page", "paged by the operator, does not come to the phone")
 
 
 def _receptionist(w: World, i: int, t: Touch, rec: list[Any]) -> None:
     d, m = t.day, t.minute
-    if not RECEPTION_HOURS[0] <= m < RECEPTION_HOURS[1]:
+    cal = w.sc.calendar
+    if not parse_time(cal.reception_open) <= m < parse_time(cal.reception_close):
         w.note(i, d, m, "receptionist", "nobody at the front desk")
         return
     away = bool(w.life.away[d, i])
