@@ -333,7 +333,9 @@ def next_session(
     return later.astype(np.int64), np.asarray(minute, dtype=float)
 
 
-def load_per_window(daily_load: ArrayLike, triage_per_day: int, always_on: ArrayLike) -> Array:
+def load_per_window(
+    daily_load: ArrayLike, triage_per_day: ArrayLike, always_on: ArrayLike
+) -> Array:
     """Competing items arriving between two triage sessions of an inbox."""
-    sessions = triage_per_day + np.asarray(always_on, dtype=float)
+    sessions = np.asarray(triage_per_day) + np.asarray(always_on, dtype=float)
     return np.asarray(np.asarray(daily_load, dtype=float) / sessions, dtype=float)

@@ -205,15 +205,24 @@ def run(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="What to print on stdout.")
     ] = OutputFormat.table,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes for the vector engine's chunks.")
+    ] = 1,
+    chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 65_536,
 ) -> None:
     """Run strategies on the same prospects; print a summary and write it with the raw data."""
     with user_errors():
         check_engine(engine)
         if prospects < 1:
             fail(f"--prospects must be at least 1, got {prospects}")
+        if workers < 1 or chunk < 1:
+            fail(f"--workers and --chunk must be at least 1, got {workers} and {chunk}")
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
-        result = simulate(scen, names, prospects=prospects, seed=seed, engine=engine, progress=True)
+        result = simulate(
+            scen, names, prospects=prospects, seed=seed, engine=engine, progress=True,
+            workers=workers, chunk=chunk,
+        )  # fmt: skip
     summary = summarize(result.prospects, result.touches)
     folder = out if out is not None else Path("reports") / scen.name
     written = write_outputs(result, summary, folder)

@@ -174,12 +174,13 @@ def end_day(sc: Scenario, st: State, life: Life, day: int, idx: Index) -> None:
 # --- touches -------------------------------------------------------------------------------
 
 
-def charge(sc: Scenario, st: State, obs: Observations, idx: Index, channel: int, day: int) -> None:
+def charge(
+    st: State, obs: Observations, idx: Index, day: int, minutes: ArrayLike, cost: ArrayLike
+) -> None:
     """A touch is made: count it, bill the rep's minutes and the money, tell the rep's records."""
-    spec = sc.channels.of(Channel(channel))
     st.touches[idx] += 1
-    st.rep_minutes[idx] += spec.rep_minutes
-    st.cost[idx] += spec.cost
+    st.rep_minutes[idx] += np.asarray(minutes, dtype=float)
+    st.cost[idx] += np.asarray(cost, dtype=float)
     obs.attempts[idx] += 1
     obs.last_touch_day[idx] = day
     obs.unanswered[idx] += 1

@@ -89,7 +89,8 @@ TOUCH_COLUMNS = [
     "rep_minutes",
     "cost",
 ]
-"""Touch log: one row per touch. ``response`` is none, ignore, positive, no (or lost)."""
+"""Touch log: one row per touch, in order of prospect and attempt. ``response`` is none,
+ignore, positive, no (or lost)."""
 
 RESPONSE_LABELS = ("none", *RESPONSE_NAMES, "lost")
 """Response codes in the touch log: -1 none, 0 ignore, 1 positive, 2 no, 3 lost (the
@@ -117,11 +118,9 @@ def prospects_frame(strategy: str, columns: dict[str, np.ndarray]) -> pd.DataFra
     return df
 
 
-def touches_frame(
-    strategy: str, templates: tuple[str, ...], rows: list[list[object]]
-) -> pd.DataFrame:
-    """Rows in ``TOUCH_COLUMNS`` order (without ``strategy``; codes as ints)."""
-    df = pd.DataFrame(rows, columns=TOUCH_COLUMNS[1:])
+def touches_frame(strategy: str, columns: dict[str, np.ndarray] | pd.DataFrame) -> pd.DataFrame:
+    """The touch log from its columns (``TOUCH_COLUMNS`` but ``strategy``; codes as ints)."""
+    df = pd.DataFrame({c: columns[c] for c in TOUCH_COLUMNS[1:]})
     df.insert(0, "strategy", strategy)
     df["channel"] = _categorical(df["channel"], [c.name for c in Channel])
     df["result"] = _categorical(df["result"], [r.name for r in Result])
@@ -131,4 +130,5 @@ def touches_frame(
     for col in ("voicemail_left", "voicemail_heard", "opted_out"):
         df[col] = df[col].astype(bool)
     df["read_day"] = df["read_day"].astype(float)
+    df = df.sort_values(["prospect", "attempt"], kind="stable", ignore_index=True)
     return df

@@ -13,8 +13,8 @@ from tqdm import tqdm
 from .scenario import Scenario
 from .strategy.library import expand, get_strategy
 
-Engine = Literal["des"]
-ENGINES: tuple[str, ...] = ("des",)
+Engine = Literal["des", "vector"]
+ENGINES: tuple[str, ...] = ("des", "vector")
 
 
 @dataclass
@@ -41,26 +41,43 @@ def simulate(
     engine: str = "des",
     progress: bool = False,
     trace: Sequence[int] = (),
+    workers: int = 1,
+    chunk: int | None = None,
+    touch_log: bool = True,
 ) -> RunResult:
     """Run each strategy on the same ``prospects`` prospects (common random numbers).
 
-    ``trace`` lists prospect indices whose day-by-day story is recorded (DES only).
+    ``engine``: ``des`` (discrete-event, prospect by prospect) or ``vector`` (arrays, in
+    chunks of ``chunk`` prospects over ``workers`` processes; the results do not depend on
+    either). ``trace`` lists prospect indices whose day-by-day story is recorded (DES only).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if prospects < 1:
         raise ValueError("prospects must be >= 1")
     names = expand(list(strategies or scenario.strategies), scenario)
+    if trace and engine != "des":
+        raise ValueError("traces are told by the discrete-event engine: use engine='des'")
+    if workers < 1:
+        raise ValueError("workers must be >= 1")
     from .des.engine import run_des
+    from .vector.engine import DEFAULT_CHUNK, run_vector
 
     start = time.perf_counter()
     p_frames, t_frames = [], []
     traces: dict[tuple[str, int], list[tuple[object, ...]]] = {}
     for name in tqdm(names, desc="strategies", unit="strategy", disable=not progress):
-        out = run_des(scenario, get_strategy(name, scenario), prospects, seed, trace=trace)
-        p_frames.append(out.prospects)
-        t_frames.append(out.touches)
-        traces.update({(name, i): events for i, events in out.traces.items()})
+        strategy = get_strategy(name, scenario)
+        if engine == "des":
+            des = run_des(scenario, strategy, prospects, seed, trace=trace)
+            traces.update({(name, i): events for i, events in des.traces.items()})
+            frames = des.prospects, des.touches
+        else:
+            vec = run_vector(scenario, strategy, prospects, seed, chunk=chunk or DEFAULT_CHUNK,
+                             workers=workers, touch_log=touch_log)  # fmt: skip
+            frames = vec.prospects, vec.touches
+        p_frames.append(frames[0])
+        t_frames.append(frames[1])
     return RunResult(
         scenario=scenario,
         engine=engine,

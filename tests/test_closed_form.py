@@ -12,9 +12,11 @@ from scipy.special import pdtr
 from sim.behaviour import p_free
 from sim.des.engine import run_des
 from sim.strategy.library import get_strategy
+from sim.vector.engine import run_vector
 from tests.conftest import deep_update, make_scenario, quiet_patch
 
 N = 2000
+ENGINES = {"des": run_des, "vector": run_vector}
 
 
 def _daily(channel: str, time: str = "12:00") -> dict[str, Any]:
@@ -50,8 +52,9 @@ def _geometric_check(attempts: np.ndarray, p: float, horizon: int) -> None:
         assert abs(observed[j - 1] - expected[j - 1]) < 4 * se
 
 
+@pytest.mark.parametrize("engine", ["des", "vector"])
 @pytest.mark.parametrize(("channel", "p"), [("email", 0.2), ("call_cell", 0.15)])
-def test_first_reply_attempt_is_geometric(channel: str, p: float) -> None:
+def test_first_reply_attempt_is_geometric(engine: str, channel: str, p: float) -> None:
     """A constant chance per touch of a two-way contact gives a geometric attempt number."""
     patch = quiet_patch(p_positive=p if channel == "email" else 0.999999)
     horizon = 30
@@ -76,7 +79,8 @@ def test_first_reply_attempt_is_geometric(channel: str, p: float) -> None:
         {"calendar": {"horizon_days": horizon}, "custom_strategies": {"daily": _daily(channel)}},
     )
     sc = make_scenario(patch)
-    out = run_des(sc, get_strategy("daily", sc), N, seed=11)
+    n = N if engine == "des" else 20 * N
+    out = ENGINES[engine](sc, get_strategy("daily", sc), n, seed=11)
     attempts = out.prospects["first_contact_attempt"].to_numpy()
     _geometric_check(attempts, p, horizon)
     # one touch per day until the first reply, none after it
@@ -86,7 +90,8 @@ def test_first_reply_attempt_is_geometric(channel: str, p: float) -> None:
     assert np.all(touches[~reached] == horizon)
 
 
-def test_reading_matches_the_poisson_marginal() -> None:
+@pytest.mark.parametrize("engine", ["des", "vector"])
+def test_reading_matches_the_poisson_marginal(engine: str) -> None:
     """Item-by-item ranking in the DES gives P(read) = P(K < A), K ~ Poisson(load/T (1-Phi(s)))."""
     load, triage, attention = 60.0, 6, 8
     patch = deep_update(
@@ -98,8 +103,8 @@ def test_reading_matches_the_poisson_marginal() -> None:
         },
     )
     sc = make_scenario(patch)
-    n = 4000
-    out = run_des(sc, get_strategy("no-follow-up", sc), n, seed=5)
+    n = 4000 if engine == "des" else 100_000
+    out = ENGINES[engine](sc, get_strategy("no-follow-up", sc), n, seed=5)
     read = (out.touches["result"] == "read").to_numpy()
     expected = float(pdtr(attention - 1, load / triage * 0.5))  # salience 0: 1 - Phi(0) = 1/2
     se = np.sqrt(expected * (1 - expected) / n)
@@ -107,7 +112,8 @@ def test_reading_matches_the_poisson_marginal() -> None:
     assert 0.8 < expected < 0.9  # the test is informative: far from 0 and 1
 
 
-def test_free_at_a_minute_matches_meetings_and_interruptions() -> None:
+@pytest.mark.parametrize("engine", ["des", "vector"])
+def test_free_at_a_minute_matches_meetings_and_interruptions(engine: str) -> None:
     """A call at 10:00 finds the prospect free with the marginal chance of sim.behaviour."""
     base = quiet_patch(p_positive=0.999999)
     patch = deep_update(
@@ -131,8 +137,8 @@ def test_free_at_a_minute_matches_meetings_and_interruptions() -> None:
         },
     )
     sc = make_scenario(patch)
-    n = 4000
-    out = run_des(sc, get_strategy("one-cell-call", sc), n, seed=9)
+    n = 4000 if engine == "des" else 100_000
+    out = ENGINES[engine](sc, get_strategy("one-cell-call", sc), n, seed=9)
     free = (out.touches["result"] == "picked_up").to_numpy()
     busy = (out.touches["result"] == "busy").to_numpy()
     assert np.all(free | busy)  # everyone is at work at 10:00, in reach, and picks up if free

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from sim.des.engine import run_des
 from sim.scenario import Scenario
 from sim.strategy.library import get_strategy, library_names
+from sim.vector.engine import run_vector
 from tests.conftest import make_scenario
 
 THIN_SKINNED = make_scenario(
@@ -19,11 +20,17 @@ THIN_SKINNED = make_scenario(
 )
 
 
-@settings(max_examples=12, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.sampled_from(library_names()), st.booleans())
-def test_no_touch_after_a_terminal_outcome(seed: int, name: str, thin: bool) -> None:
+@settings(max_examples=16, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(library_names()),
+    st.booleans(),
+    st.sampled_from(["des", "vector"]),
+)
+def test_no_touch_after_a_terminal_outcome(seed: int, name: str, thin: bool, engine: str) -> None:
     sc = THIN_SKINNED if thin else Scenario(calendar={"horizon_days": 30})
-    out = run_des(sc, get_strategy(name, sc), 60, seed)
+    run = run_des if engine == "des" else run_vector
+    out = run(sc, get_strategy(name, sc), 60 if engine == "des" else 3000, seed)
     p = out.prospects.set_index("prospect")
     t = out.touches
     # after a meeting is booked, no touch is made that day or later... unless it came first

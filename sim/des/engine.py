@@ -31,7 +31,7 @@ from ..behaviour import load_per_window, p_pickup, salience, session_minutes
 from ..channels import CALLS, INBOX_OF, MESSAGES, Channel, Inbox
 from ..clock import DAY_END_MINUTE, PLAN_MINUTE, absolute_minute, format_time, parse_time
 from ..dynamics import State, charge, charge_voicemail, end_day, engage, perceive, start_day
-from ..outcomes import Result, Status, prospects_frame, touches_frame
+from ..outcomes import TOUCH_COLUMNS, Result, Status, prospects_frame, touches_frame
 from ..population import draw_population
 from ..scenario import Scenario
 from ..strategy.base import Observations, Opt, Strategy
@@ -178,9 +178,9 @@ def touch(w: World, i: int, t: Touch) -> Events:
     if obs.closed[i] or obs.last_positive_day[i] == t.day or obs.last_no_day[i] == t.day:
         w.note(i, t.day, t.minute, "cancelled", f"{t.channel.name} not made: already heard back")
         return
-    charge(w.sc, w.state, obs, i, t.channel, t.day)
-    attempt = int(obs.attempts[i])
     spec = w.sc.channels.of(t.channel)
+    charge(w.state, obs, i, t.day, spec.rep_minutes, spec.cost)
+    attempt = int(obs.attempts[i])
     name = t.template_name + (f"#{attempt}" if t.flags & Opt.vary_template else "")
     record: list[Any] = [w.first_id + i, attempt, t.day, t.minute, int(t.channel), name]
     record += [Result.not_reachable, False, False, np.nan, -1, False, spec.rep_minutes, spec.cost]
@@ -488,7 +488,7 @@ def run_world(w: World) -> DesOutput:
     w.env.process(rep(w))
     w.env.run(until=absolute_minute(scenario.horizon - 1, DAY_END_MINUTE) + 1)
     prospects = prospects_frame(strategy.name, w.state.outcome_columns(first_id))
-    touches = touches_frame(strategy.name, strategy.templates, w.log)
+    touches = touches_frame(strategy.name, pd.DataFrame(w.log, columns=TOUCH_COLUMNS[1:]))
     traces = {w.first_id + i: events for i, events in w.traces.items()}
     return DesOutput(prospects, touches, traces)
 

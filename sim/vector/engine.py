@@ -1,0 +1,491 @@
+"""The vectorized engine (``engine="vector"``): the same model, arrays over prospects.
+
+One business day per step. Within a day each prospect's events (the touches the strategy
+planned, and the triage sessions of items waiting in its inboxes) are taken in time order,
+one per prospect per pass, so a day costs a few array passes whatever the number of
+prospects. Where the DES plays a mechanism out event by event, this engine draws from its
+exact marginal: being free at a call's minute (the stationary meeting and interruption
+occupancy at that minute), reading an item (P(K < A), K Poisson). State changes, strategy
+decisions and the population are the same code as the DES (``sim.dynamics``,
+``sim.strategy``, ``sim.population``). Results do not depend on the chunk size or the number
+of worker processes.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ..behaviour import (
+    in_working_hours,
+    load_per_window,
+    next_session,
+    p_free,
+    p_pickup,
+    p_read,
+    salience,
+)
+from ..channels import FAVORED_CODE, INBOX_CODE, Channel, Inbox
+from ..clock import parse_time
+from ..dynamics import State, charge, charge_voicemail, end_day, engage, perceive, start_day
+from ..outcomes import TOUCH_COLUMNS, Result, prospects_frame, touches_frame
+from ..population import draw_population
+from ..scenario import Scenario
+from ..strategy.base import Observations, Opt, Strategy, TouchPlan
+from .draws import DayDraws
+from .queue import Queue
+
+I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
+B = NDArray[np.bool_]
+DEFAULT_CHUNK = 65_536
+_CALL = np.array([c in (Channel.call_desk, Channel.call_cell) for c in Channel])
+_MESSAGE = np.array([code >= 0 for code in INBOX_CODE])
+_INBOX = np.array(INBOX_CODE, dtype=np.int64)
+_FAVORED = np.array(FAVORED_CODE, dtype=np.int64)
+
+
+class Tables:
+    """Per-channel and per-inbox parameters as arrays, for lookups by code."""
+
+    def __init__(self, sc: Scenario) -> None:
+        specs = [sc.channels.of(c) for c in Channel]
+        self.minutes = np.array([s.rep_minutes for s in specs])
+        self.cost = np.array([s.cost for s in specs])
+        self.annoyance = np.array([s.annoyance for s in specs])
+        self.recall = np.array([s.recall for s in specs])
+        self.salience = np.array([s.salience for s in specs])
+        self.delay = np.array([s.delay_days for s in specs], dtype=np.int64)
+        habits = [sc.inboxes.of(b) for b in Inbox]
+        self.triage = np.array([h.triage_per_day for h in habits], dtype=np.int64)
+        self.attention = np.array([h.attention for h in habits], dtype=np.int64)
+        self.evening = np.array([h.evening for h in habits])
+        self.free = p_free(sc, np.arange(1440))
+
+
+class TouchLog:
+    """The touch log as growing column arrays; later stages update rows by record id."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.parts: dict[str, list[NDArray[Any]]] = {}
+        self.updates: dict[str, list[tuple[I64, NDArray[Any]]]] = {}
+        self.size = 0
+
+    def add(self, **columns: NDArray[Any]) -> I64:
+        n = len(next(iter(columns.values())))
+        ids = np.arange(self.size, self.size + n)
+        self.size += n
+        if self.enabled:
+            for name, values in columns.items():
+                self.parts.setdefault(name, []).append(np.asarray(values))
+        return ids
+
+    def set(self, name: str, ids: I64, values: object) -> None:
+        if self.enabled and len(ids):
+            vals = np.broadcast_to(np.asarray(values), ids.shape).copy()
+            self.updates.setdefault(name, []).append((ids, vals))
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        cols = {name: np.concatenate(parts) for name, parts in self.parts.items()}
+        for name, updates in self.updates.items():
+            for ids, values in updates:
+                cols[name][ids] = values
+        return cols
+
+
+@dataclass
+class Chunk:
+    """One chunk of prospects being simulated under one strategy."""
+
+    sc: Scenario
+    strategy: Strategy
+    seed: int
+    start: int
+    stop: int
+    touch_log: bool
+    n: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.n = self.stop - self.start
+        self.traits, self.life = draw_population(self.sc, self.seed, self.start, self.stop)
+        self.state = State(self.traits, len(self.strategy.templates))
+        self.obs = Observations(self.n)
+        self.draws = DayDraws(self.seed, self.start, self.stop)
+        self.queue = Queue(self.n)
+        self.log = TouchLog(self.touch_log)
+        self.t = Tables(self.sc)
+        self.all = np.arange(self.n)
+        self.hours = self.sc.calendar.workday_hours
+        self.evening = self.sc.calendar.evening_session
+
+    # -- the day loop -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        sc, st, obs = self.sc, self.state, self.obs
+        for day in range(sc.horizon):
+            self.draws.new_day(day)
+            self.queue.drop_past(day)
+            start_day(sc, st, obs, self.life, day, self.all)
+            self._events(day, self.strategy.decide(day, obs))
+            end_day(sc, st, self.life, day, self.all)
+
+    def _events(self, day: int, plan: TouchPlan) -> None:
+        """The day's touches and triage sessions, each prospect's in time order (sessions
+        first on a tie); only prospects with something to do take part."""
+        planned = plan.channel >= 0
+        cols = np.flatnonzero(planned.any(axis=0) | self.queue.due_any(day))
+        minute = np.where(planned[:, cols], plan.minute[:, cols].astype(float), np.inf)
+        while len(cols):
+            t_touch = minute.min(axis=0)
+            slot = np.argmin(minute, axis=0)
+            t_item, qslot = self.queue.next_due(day, cols)
+            item = (t_item < np.inf) & (t_item <= t_touch)
+            touch = ~item & (t_touch < np.inf)
+            live = item | touch
+            if not live.all():
+                keep = np.flatnonzero(live)
+                cols, minute, t_touch, slot = cols[keep], minute[:, keep], t_touch[keep], slot[keep]
+                t_item, qslot, item, touch = t_item[keep], qslot[keep], item[keep], touch[keep]
+            if touch.any():
+                j = np.flatnonzero(touch)
+                who, s = cols[j], slot[j]
+                minute[s, j] = np.inf
+                self._touch(day, who, plan.channel[s, who].astype(np.int64),
+                            plan.minute[s, who].astype(np.int64),
+                            plan.template[s, who].astype(np.int64),
+                            plan.flags[s, who].astype(np.int64))  # fmt: skip
+            if item.any():
+                j = np.flatnonzero(item)
+                who, q = cols[j], qslot[j]
+                self.queue.active[q, who] = False
+                self._triage(day, who, q, t_item[j])
+
+    # -- touches ----------------------------------------------------------------------------
+
+    def _touch(self, d: int, idx: I64, ch: I64, minute: I64, tpl: I64, flags: I64) -> None:
+        obs, st, t = self.obs, self.state, self.t
+        go = ~(obs.closed[idx] | (obs.last_positive_day[idx] == d) | (obs.last_no_day[idx] == d))
+        idx, ch, minute, tpl, flags = idx[go], ch[go], minute[go], tpl[go], flags[go]
+        if not len(idx):
+            return
+        charge(st, obs, idx, d, t.minutes[ch], t.cost[ch])
+        attempt = obs.attempts[idx].astype(np.int64)
+        varied = (flags & Opt.vary_template) != 0
+        rec = self.log.add(
+            prospect=self.start + idx, attempt=attempt, day=np.full(len(idx), d),
+            minute=minute, channel=ch, template=np.where(varied, -1 - tpl, tpl),
+            result=np.full(len(idx), int(Result.not_reachable)),
+            voicemail_left=np.zeros(len(idx), bool), voicemail_heard=np.zeros(len(idx), bool),
+            read_day=np.full(len(idx), np.nan), response=np.full(len(idx), -1),
+            opted_out=np.zeros(len(idx), bool), rep_minutes=t.minutes[ch], cost=t.cost[ch],
+        )  # fmt: skip
+        tpl_key = np.where(varied, -1, tpl)
+        args = (minute, ch, tpl_key, flags, attempt, rec)
+        for mask, fn in (
+            (_CALL[ch], self._call),
+            (_MESSAGE[ch], self._send),
+            (ch == Channel.page, self._page),
+            (ch == Channel.receptionist, self._receptionist),
+            (ch == Channel.escalation, self._escalate),
+        ):
+            if mask.any():
+                fn(d, idx[mask], *(a[mask] for a in args))
+
+    def _call(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
+              attempt: I64, rec: I64) -> None:  # fmt: skip
+        sc, st, life, t = self.sc, self.state, self.life, self.t
+        blocked = (flags & Opt.block_caller_id) != 0
+        reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
+        reach &= ~life.away[d, idx] & ((ch == Channel.call_cell) | life.in_office[d, idx])
+        kept = reach & ~blocked & (st.promised_day[idx] == d) & (st.promised_minute[idx] == minute)
+        st.reciprocity[idx[kept]] += 1
+        st.promised_day[idx[kept]] = -1
+        free = np.zeros(len(idx), dtype=bool)
+        free[reach] = self.draws.take(idx[reach]) < t.free[minute[reach]]
+        ring = reach & free
+        result = np.where(
+            ~reach, Result.not_reachable, np.where(~free, Result.busy, Result.screened)
+        )
+        visible = ring & ~blocked
+        st.primed_day[idx[visible]] = d
+        opted = np.zeros(len(idx), dtype=bool)
+        if visible.any():
+            opted[visible] = perceive(sc, st, self.obs, idx[visible], d,
+                                      annoyance=t.annoyance[ch[visible]],
+                                      recall=t.recall[ch[visible]])  # fmt: skip
+        self.log.set("opted_out", rec[opted], True)
+        cand = ring & ~opted
+        picked = np.zeros(len(idx), dtype=bool)
+        if cand.any():
+            c = idx[cand]
+            p = p_pickup(
+                sc.population.screening,
+                known=st.known[c] & ~blocked[cand],
+                annoyance_ratio=st.a[c] / self.traits.tolerance[c],
+                promise_kept=kept[cand],
+                reciprocity=st.reciprocity[c],
+                favored_phone=self.traits.favored[c] == 1,
+            )
+            picked[cand] = self.draws.take(c) < p
+        result = np.where(picked, Result.picked_up, result)
+        self.log.set("result", rec, result)
+        if picked.any():
+            sel = picked
+            self._converse(d, idx[sel], minute[sel], ch[sel], flags[sel], attempt[sel],
+                           rec[sel], blocked=blocked[sel], shown=~blocked[sel])  # fmt: skip
+        vm = ~picked & ~opted & ((flags & Opt.leave_voicemail) != 0)
+        if vm.any():
+            who = idx[vm]
+            charge_voicemail(sc, st, self.obs, who, d)
+            st_minutes = t.minutes[Channel.voicemail]
+            self.log.set("voicemail_left", rec[vm], True)
+            self.log.set("rep_minutes", rec[vm], t.minutes[ch[vm]] + st_minutes)
+            self.log.set("cost", rec[vm], t.cost[ch[vm]] + t.cost[Channel.voicemail])
+            self._enqueue(d, who, np.full(len(who), int(Channel.voicemail)), minute[vm],
+                          tpl[vm], flags[vm], attempt[vm], rec[vm], blocked[vm],
+                          np.full(len(who), d), minute[vm].astype(float))  # fmt: skip
+
+    def _converse(self, d: int, idx: I64, minute: I64, ch: I64, flags: I64, attempt: I64,
+                  rec: I64, *, blocked: B, shown: B) -> None:  # fmt: skip
+        sc, st, obs, t = self.sc, self.state, self.obs, self.t
+        obs.last_pickup_day[idx] = d
+        extra = np.where(blocked, t.annoyance[ch], 0.0)
+        recall = sc.channels.live_recall + np.where(blocked, t.recall[ch], 0.0)
+        opted = perceive(sc, st, obs, idx, d, annoyance=extra, recall=recall, flags=flags)
+        self.log.set("opted_out", rec[opted], True)
+        ok = ~opted
+        idx, minute, ch, flags, attempt, rec = (
+            idx[ok], minute[ok], ch[ok], flags[ok], attempt[ok], rec[ok])  # fmt: skip
+        st.known[idx[shown[ok]]] = True
+        rules = (flags & Opt.ground_rules) != 0
+        st.permission[idx[rules]] = True
+        obs.favored_known[idx[rules]] = self.traits.favored[idx[rules]]
+        promise = (flags & Opt.promise_next_call) != 0
+        st.promised_day[idx[promise]] = d + 1
+        st.promised_minute[idx[promise]] = minute[promise]
+        self._engage(d, idx, ch, flags, np.full(len(idx), -1), attempt, rec, live=True)
+
+    def _engage(self, d: int, idx: I64, ch: I64, flags: I64, tpl: I64, attempt: I64,
+                rec: I64, *, live: bool) -> None:  # fmt: skip
+        if not len(idx):
+            return
+        code = engage(
+            self.sc, self.state, self.obs, idx, d, channel=ch, flags=flags, live=int(live),
+            template=tpl, attempt=attempt, u_response=self.draws.take(idx),
+        )  # fmt: skip
+        self.log.set("response", rec, code)
+
+    def _send(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
+              attempt: I64, rec: I64) -> None:  # fmt: skip
+        nofax = (ch == Channel.fax) & ~self.traits.has_fax[idx]
+        self.log.set("result", rec[nofax], int(Result.undeliverable))
+        ok = ~nofax
+        self.log.set("result", rec[ok], int(Result.unread))
+        delay = self.t.delay[ch[ok]]
+        arrival_day = d + delay
+        arrival_minute = np.where(delay > 0, 0.0, minute[ok].astype(float))
+        self._enqueue(d, idx[ok], ch[ok], minute[ok], tpl[ok], flags[ok], attempt[ok],
+                      rec[ok], np.zeros(int(ok.sum()), bool), arrival_day,
+                      arrival_minute)  # fmt: skip
+
+    def _enqueue(self, d: int, idx: I64, ch: I64, touch_minute: I64, tpl: I64, flags: I64,
+                 attempt: I64, rec: I64, blocked: B, arrival_day: I64,
+                 arrival_minute: F64) -> None:  # fmt: skip
+        if not len(idx):
+            return
+        inbox = _INBOX[ch]
+        session_day = np.empty(len(idx), dtype=np.int64)
+        session_minute = np.empty(len(idx))
+        for b in np.unique(inbox):
+            m = inbox == b
+            later, when = next_session(
+                arrival_minute[m], self.traits.work_start[idx[m]], self.hours,
+                int(self.t.triage[b]), self.traits.always_on[idx[m]] & self.t.evening[b],
+                self.evening,
+            )  # fmt: skip
+            session_day[m] = arrival_day[m] + later
+            session_minute[m] = when
+        self.queue.push(
+            idx, channel=ch, flags=flags, template=tpl, attempt=attempt, record=rec,
+            blocked=blocked, touch_day=np.full(len(idx), d), touch_minute=touch_minute,
+            day=session_day, minute=session_minute,
+        )  # fmt: skip
+
+    def _page(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
+              attempt: I64, rec: I64) -> None:  # fmt: skip
+        sc, st, life, t = self.sc, self.state, self.life, self.t
+        reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
+        reach &= life.in_office[d, idx] & ~life.away[d, idx]
+        idx, minute, ch, flags, attempt, rec = (
+            a[reach] for a in (idx, minute, ch, flags, attempt, rec)
+        )
+        if not len(idx):
+            return
+        self.log.set("result", rec, int(Result.screened))
+        opted = perceive(sc, st, self.obs, idx, d, annoyance=t.annoyance[ch], recall=t.recall[ch])
+        self.log.set("opted_out", rec[opted], True)
+        ok = ~opted
+        comes = np.zeros(len(idx), dtype=bool)
+        comes[ok] = self.draws.take(idx[ok]) < sc.population.screening.page_answer
+        self.log.set("result", rec[comes], int(Result.picked_up))
+        none = np.zeros(int(comes.sum()), dtype=bool)
+        self._converse(d, idx[comes], minute[comes], ch[comes], flags[comes], attempt[comes],
+                       rec[comes], blocked=none, shown=none)  # fmt: skip
+
+    def _receptionist(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
+                      attempt: I64, rec: I64) -> None:  # fmt: skip
+        cal = self.sc.calendar
+        open_ = (minute >= parse_time(cal.reception_open)) & (
+            minute < parse_time(cal.reception_close)
+        )
+        away = self.life.away[d, idx]
+        self.obs.away_until[idx[open_]] = np.where(
+            away[open_], self.life.away_until[d, idx[open_]], -1
+        )
+        result = np.where(away, Result.away_reported, Result.in_reported)
+        self.log.set("result", rec[open_], result[open_])
+
+    def _escalate(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
+                  attempt: I64, rec: I64) -> None:  # fmt: skip
+        st, t = self.state, self.t
+        self.log.set("result", rec, int(Result.escalated))
+        opted = perceive(self.sc, st, self.obs, idx, d, annoyance=t.annoyance[ch],
+                         recall=t.recall[ch])  # fmt: skip
+        self.log.set("opted_out", rec[opted], True)
+        st.escalated[idx[~opted]] = True
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _triage(self, d: int, idx: I64, q: I64, _minute: F64) -> None:
+        """Triage sessions: each due item is read with chance P(K < A), then perceived."""
+        sc, st, t = self.sc, self.state, self.t
+        it = Batch.of_queue(self.queue, q, idx)
+        it = it.where(~st.closed(it.idx) & ~self.life.away[d, it.idx])
+        if not len(it.idx):
+            return
+        who, ch, flags = it.idx, it.channel, it.flags
+        inbox = _INBOX[ch]
+        since = d - st.primed_day[who]
+        s = salience(
+            t.salience[ch], sc.salience,
+            value=(flags & Opt.value) != 0,
+            referral=ch == Channel.referral,
+            favored=_FAVORED[ch] == self.traits.favored[who],
+            recall=st.r[who],
+            primed=(since >= 0) & (since <= sc.salience.priming_days),
+            habituation_count=np.where(it.template >= 0,
+                                       st.habituation[np.maximum(it.template, 0), who], 0),
+        )  # fmt: skip
+        evening = self.traits.always_on[who] & t.evening[inbox]
+        lam = load_per_window(self.traits.load[inbox, who], t.triage[inbox], evening)
+        it = it.where(self.draws.take(who) < p_read(lam, s, t.attention[inbox]))
+        if not len(it.idx):
+            return
+        vm = it.channel == Channel.voicemail
+        self.log.set("voicemail_heard", it.record[vm], True)
+        self.log.set("result", it.record[~vm], int(Result.read))
+        self.log.set("read_day", it.record, d)
+        opted = perceive(sc, st, self.obs, it.idx, d, annoyance=t.annoyance[it.channel],
+                         recall=t.recall[it.channel], flags=it.flags)  # fmt: skip
+        self.log.set("opted_out", it.record[opted], True)
+        it, vm = it.where(~opted), vm[~opted]
+        who, flags = it.idx, it.flags
+        st.primed_day[who[vm]] = d
+        st.known[who[vm & ~it.blocked]] = True
+        promise = vm & ((flags & Opt.promise_next_call) != 0)
+        st.promised_day[who[promise]] = it.touch_day[promise] + 1
+        st.promised_minute[who[promise]] = it.touch_minute[promise]
+        st.reciprocity[who[it.channel == Channel.gift]] += 1
+        self._engage(d, who, it.channel, flags, it.template, it.attempt, it.record, live=False)
+        st.u[who[(flags & Opt.value) != 0]] += sc.urgency.value_boost
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Items taken out of the queue for triage: one entry per prospect in ``idx``."""
+
+    idx: I64
+    channel: I64
+    flags: I64
+    template: I64
+    attempt: I64
+    record: I64
+    blocked: B
+    touch_day: I64
+    touch_minute: I64
+
+    @classmethod
+    def of_queue(cls, qu: Queue, q: I64, idx: I64) -> Batch:
+        return cls(
+            idx, qu.channel[q, idx], qu.flags[q, idx], qu.template[q, idx], qu.attempt[q, idx],
+            qu.record[q, idx], qu.blocked[q, idx], qu.touch_day[q, idx], qu.touch_minute[q, idx],
+        )  # fmt: skip
+
+    def where(self, mask: B) -> Batch:
+        return Batch(*(getattr(self, f.name)[mask] for f in fields(self)))
+
+
+@dataclass
+class VectorOutput:
+    prospects: pd.DataFrame
+    touches: pd.DataFrame
+
+
+def _run_chunk(
+    args: tuple[Scenario, Strategy, int, int, int, bool],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    sc, strategy, seed, start, stop, touch_log = args
+    chunk = Chunk(sc, strategy, seed, start, stop, touch_log)
+    chunk.run()
+    return chunk.state.outcome_columns(start), chunk.log.columns()
+
+
+def _touch_frame(strategy: Strategy, cols: dict[str, NDArray[Any]]) -> pd.DataFrame:
+    if not cols:
+        return touches_frame(strategy.name, pd.DataFrame(columns=TOUCH_COLUMNS[1:]))
+    tpl = cols.pop("template")
+    names = np.array([*strategy.templates, ""], dtype=object)
+    varied = tpl < 0
+    base = names[np.where(varied, -1 - tpl, tpl)]
+    suffix = np.where(varied, "#" + cols["attempt"].astype(str), "")
+    cols["template"] = np.char.add(base.astype(str), suffix.astype(str))
+    return touches_frame(strategy.name, cols)
+
+
+def run_vector(
+    scenario: Scenario,
+    strategy: Strategy,
+    n: int,
+    seed: int,
+    *,
+    first_id: int = 0,
+    chunk: int = DEFAULT_CHUNK,
+    workers: int = 1,
+    touch_log: bool = True,
+) -> VectorOutput:
+    """Run one strategy on prospects ``first_id`` to ``first_id + n - 1`` in chunks."""
+    if chunk < 1:
+        raise ValueError("chunk must be >= 1")
+    bounds = [(s, min(s + chunk, first_id + n)) for s in range(first_id, first_id + n, chunk)]
+    tasks = [(scenario, strategy, seed, a, b, touch_log) for a, b in bounds]
+    if workers > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_run_chunk, tasks))
+    else:
+        results = [_run_chunk(t) for t in tasks]
+    prospect_cols = {k: np.concatenate([r[0][k] for r in results]) for k in results[0][0]}
+    prospects = prospects_frame(strategy.name, prospect_cols)
+    log_cols: dict[str, NDArray[Any]] = {}
+    if touch_log and any(r[1] for r in results):
+        keys = next(r[1] for r in results if r[1]).keys()
+        log_cols = {k: np.concatenate([r[1][k] for r in results if r[1]]) for k in keys}
+    return VectorOutput(prospects, _touch_frame(strategy, log_cols))
+
+
+__all__ = ["DEFAULT_CHUNK", "Chunk", "VectorOutput", "run_vector"]

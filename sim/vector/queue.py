@@ -1,0 +1,86 @@
+"""Messages waiting in the prospects' inboxes, as arrays of shape (slots, prospects).
+
+A slot holds one item: its channel, the touch's options and template, the attempt number,
+the touch-log record it belongs to, whether the call was blocked, and when it will be
+triaged (business day and minute). The queue grows a row when a prospect has no free slot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+I64 = NDArray[np.int64]
+
+
+@dataclass
+class Queue:
+    n: int
+    rows: int = 4
+    active: NDArray[np.bool_] = field(init=False)
+    channel: I64 = field(init=False)
+    flags: I64 = field(init=False)
+    template: I64 = field(init=False)
+    attempt: I64 = field(init=False)
+    record: I64 = field(init=False)
+    blocked: NDArray[np.bool_] = field(init=False)
+    touch_day: I64 = field(init=False)
+    touch_minute: I64 = field(init=False)
+    day: I64 = field(init=False)
+    minute: NDArray[np.float64] = field(init=False)
+
+    _INT_FIELDS = (
+        "channel",
+        "flags",
+        "template",
+        "attempt",
+        "record",
+        "touch_day",
+        "touch_minute",
+        "day",
+    )
+
+    def __post_init__(self) -> None:
+        shape = (self.rows, self.n)
+        self.active = np.zeros(shape, dtype=bool)
+        self.blocked = np.zeros(shape, dtype=bool)
+        self.minute = np.zeros(shape)
+        for name in self._INT_FIELDS:
+            setattr(self, name, np.zeros(shape, dtype=np.int64))
+
+    def _grow(self) -> None:
+        for name in ("active", "blocked", "minute", *self._INT_FIELDS):
+            arr = getattr(self, name)
+            setattr(self, name, np.concatenate([arr, np.zeros_like(arr)]))
+        self.rows *= 2
+
+    def push(self, idx: I64, **values: NDArray[np.generic]) -> None:
+        """Put one item for each prospect in ``idx`` (distinct) into a free slot."""
+        if len(idx) == 0:
+            return
+        free = ~self.active[:, idx]
+        while not free.any(axis=0).all():
+            self._grow()
+            free = ~self.active[:, idx]
+        slot = np.argmax(free, axis=0)
+        self.active[slot, idx] = True
+        for name, value in values.items():
+            getattr(self, name)[slot, idx] = value
+
+    def due_any(self, day: int) -> NDArray[np.bool_]:
+        """Prospects with an item whose triage session is today."""
+        return np.asarray((self.active & (self.day == day)).any(axis=0))
+
+    def next_due(self, day: int, cols: I64) -> tuple[NDArray[np.float64], I64]:
+        """For prospects ``cols``: minute of the earliest item due today (inf if none), slot."""
+        due = np.where(
+            self.active[:, cols] & (self.day[:, cols] == day), self.minute[:, cols], np.inf
+        )
+        slot = np.argmin(due, axis=0)
+        return due[slot, np.arange(len(cols))], slot
+
+    def drop_past(self, day: int) -> None:
+        """Items whose session was before ``day`` can no longer be read."""
+        self.active &= self.day >= day
