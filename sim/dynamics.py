@@ -33,7 +33,7 @@ from .population import BUYER, INFO_SEEKER, NON_FIT, Life, Traits
 from .scenario import Scenario
 from .strategy.base import Observations, Opt
 
-Index = int | NDArray[np.int64]
+Index = int | NDArray[np.int64] | slice
 LOST = 3
 """Response code in the touch log: the prospect says they bought elsewhere."""
 _CLOSED_STATUS = np.array([s in (Status.meeting, Status.opted_out) for s in Status])
@@ -45,6 +45,7 @@ class State:
 
     traits: Traits
     n_templates: int
+    buyer: NDArray[np.bool_] = field(init=False)
     u: NDArray[np.float64] = field(init=False)
     was_in_market: NDArray[np.bool_] = field(init=False)
     a: NDArray[np.float64] = field(init=False)
@@ -69,10 +70,12 @@ class State:
     first_response_day: NDArray[np.float64] = field(init=False)
     first_contact_attempt: NDArray[np.float64] = field(init=False)
     meeting_day: NDArray[np.float64] = field(init=False)
+    u_competitor: NDArray[np.float64] = field(init=False)
 
     def __post_init__(self) -> None:
         t = self.traits
         n = len(t)
+        self.buyer = t.segment == BUYER
         self.u = t.urgency0.astype(float).copy()
         self.was_in_market = np.zeros(n, dtype=bool)
         self.a = np.zeros(n)
@@ -97,6 +100,7 @@ class State:
         self.first_response_day = np.full(n, np.nan)
         self.first_contact_attempt = np.full(n, np.nan)
         self.meeting_day = np.full(n, np.nan)
+        self.u_competitor = np.ones(n)
 
     def outcome_columns(self, first_id: int) -> dict[str, NDArray[np.generic]]:
         """The per-prospect outcome table's columns (see ``sim.outcomes.PROSPECT_COLUMNS``)."""
@@ -123,9 +127,7 @@ class State:
         }
 
     def in_market(self, scenario: Scenario, idx: Index) -> NDArray[np.bool_]:
-        return np.asarray(
-            (self.traits.segment[idx] == BUYER) & (self.u[idx] >= scenario.urgency.theta)
-        )
+        return np.asarray(self.buyer[idx] & (self.u[idx] >= scenario.urgency.theta))
 
     def closed(self, idx: Index) -> NDArray[np.bool_]:
         """Meeting booked or opted out: nothing reaches the prospect any more."""
@@ -143,32 +145,42 @@ def start_day(
 ) -> NDArray[np.bool_]:
     """00:00 of business day ``day``: decay, the urgency step, need arising and inbound calls.
 
+    ``idx``: one prospect, an index array, or ``slice(None)`` for all (in place, fastest).
     ``life`` columns are indexed by ``idx``. Returns the mask (over ``idx``) of inbound calls.
     """
     if day > 0:
         st.a[idx] *= decay_factor(sc.decay.annoyance_half_life)
         st.r[idx] *= decay_factor(sc.decay.recall_half_life)
-        u = sc.urgency
-        st.u[idx] = ou_step(st.u[idx], life.z_urgency[day, idx], u.mu, u.kappa, u.sigma)
+        ou = sc.urgency
+        st.u[idx] = ou_step(st.u[idx], life.z_urgency[day, idx], ou.mu, ou.kappa, ou.sigma)
     now = st.in_market(sc, idx)
     crossed = now & ~st.was_in_market[idx] & (day > 0)
     st.was_in_market[idx] = now
-    calls = crossed & ~st.absorbed(idx)
-    calls &= life.u_inbound[day, idx] < inbound_chance(st.r[idx], sc.competitors.r_competitor)
-    if np.any(calls):
-        who, _ = _select(idx, calls, 0)
-        st.inbound[who] = True
-        _contact(st, obs, who, day, obs.attempts[who])
-        _book_meeting(sc, st, obs, who, day)
-    return np.asarray(calls)
+    # the day's market uniform decides the competitor; on the day the need arises it first
+    # decides the inbound call (below q), and (u - q) / (1 - q), uniform again, the competitor
+    st.u_competitor[idx] = life.u_market[day, idx]
+    calls = np.zeros(np.shape(crossed), dtype=bool)
+    if np.any(crossed):
+        who, _ = _select(idx, crossed, 0)
+        u = st.u_competitor[who]
+        q = inbound_chance(st.r[who], sc.competitors.r_competitor)
+        call = ~st.absorbed(who) & (u < q)
+        st.u_competitor[who] = np.where(call, u, (u - q) / np.maximum(1 - q, 1e-300))
+        calls[crossed] = call
+        if np.any(call):
+            callers, _ = _select(who, call, 0)
+            st.inbound[callers] = True
+            _contact(st, obs, callers, day, obs.attempts[callers])
+            _book_meeting(sc, st, obs, callers, day)
+    return calls
 
 
-def end_day(sc: Scenario, st: State, life: Life, day: int, idx: Index) -> None:
+def end_day(sc: Scenario, st: State, day: int, idx: Index) -> None:
     """23:59: an in-market buyer without a meeting with you may buy elsewhere today."""
-    lose = st.in_market(sc, idx) & ~st.absorbed(idx)
-    lose &= life.u_competitor[day, idx] < sc.competitors.h_competitor
+    lose = st.in_market(sc, idx) & (st.u_competitor[idx] < sc.competitors.h_competitor)
     if np.any(lose):
-        st.status[idx] = np.where(lose, Status.bought_elsewhere, st.status[idx])
+        who, _ = _select(idx, lose, 0)
+        st.status[who] = np.where(st.absorbed(who), st.status[who], Status.bought_elsewhere)
 
 
 # --- touches -------------------------------------------------------------------------------
@@ -338,6 +350,8 @@ def _lost(obs: Observations, idx: Index, day: int) -> None:
 
 def _select(idx: Index, mask: NDArray[np.bool_], values: ArrayLike) -> tuple[Index, Any]:
     """The members of ``idx`` (and of per-member ``values``) where ``mask`` holds."""
+    if isinstance(idx, slice):
+        idx = np.arange(len(mask))[idx]
     if np.ndim(idx) == 0:
         return idx, values
     m = np.atleast_1d(mask)

@@ -61,13 +61,14 @@ class Traits:
 class Life:
     """Exogenous daily life, arrays of shape (days, prospects)."""
 
-    z_urgency: F
+    z_urgency: NDArray[np.float32]
     away: B
     away_until: I32
     """While away: the last business day of the away period (else -1)."""
     in_office: B
-    u_competitor: F
-    u_inbound: F
+    u_market: F
+    """The day's uniform for the market: below r / (r + r_competitor) on the day the need
+    arises, the prospect calls you; otherwise it decides whether a competitor wins that day."""
 
     def take(self, idx: slice | NDArray[np.int64]) -> Life:
         return Life(**{f.name: getattr(self, f.name)[:, idx] for f in fields(self)})
@@ -123,57 +124,91 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
     )
 
 
-def draw_life_block(scenario: Scenario, seed: int, block: int) -> Life:
+def _life_draws(
+    scenario: Scenario, seed: int, block: int, buyer: B
+) -> tuple[NDArray[np.float32], F, F]:
+    """A block's draws: urgency innovations and the market uniform for its buyers only (the
+    only segment whose urgency matters), and one uniform per prospect-day for everyone."""
     days = scenario.horizon
-    n = BLOCK
-    away_p = scenario.population.away
-    z_urgency = stream(seed, "life:urgency", block).standard_normal((days, n))
-    u_away = stream(seed, "life:away_start", block).random((days, n))
-    length = stream(seed, "life:away_length", block).integers(
-        away_p.min_days, away_p.max_days + 1, size=(days, n)
+    nb = int(buyer.sum())
+    z = np.zeros((days, BLOCK), dtype=np.float32)
+    z[:, buyer] = stream(seed, "life:urgency", block).standard_normal((days, nb), dtype=np.float32)
+    market = np.ones((days, BLOCK))
+    market[:, buyer] = stream(seed, "life:market", block).random((days, nb))
+    daily = stream(seed, "life:daily", block).random((days, BLOCK))
+    return z, market, daily
+
+
+_SPLIT = float(2**26)
+
+
+def _life_from_draws(scenario: Scenario, z: NDArray[np.float32], market: F, daily: F) -> Life:
+    """Life from the draws. Each daily uniform (53 random bits) splits exactly into two
+    independent uniforms: its top 26 bits decide whether an away period starts, the rest
+    whether the prospect is in the office. The length of an away period comes from the start
+    uniform itself: given u < p, u / p is uniform. The away chain is walked only where
+    periods start (about one day in forty)."""
+    pop = scenario.population
+    away_p = pop.away
+    days, n = daily.shape
+    scaled = daily * _SPLIT
+    u_away = np.floor(scaled) / _SPLIT
+    u_office = scaled - np.floor(scaled)
+    p = away_p.start_chance
+    span = away_p.max_days - away_p.min_days + 1
+    day_of, who = np.nonzero(u_away < p)
+    length = away_p.min_days + np.minimum(
+        (u_away[day_of, who] / max(p, 1e-300) * span).astype(np.int64), span - 1
     )
-    in_office = stream(seed, "life:office", block).random((days, n)) < scenario.population.in_office
-    u_competitor = stream(seed, "life:competitor", block).random((days, n))
-    u_inbound = stream(seed, "life:inbound", block).random((days, n))
+    # walk the chain day by day over the starts only: a start while away is void
+    until = np.full(n, -1, dtype=np.int64)
+    first = np.searchsorted(day_of, np.arange(days + 1))
+    keep = np.zeros(len(who), dtype=bool)
+    for d in np.unique(day_of):
+        lo, hi = first[d], first[d + 1]
+        ok = until[who[lo:hi]] < d
+        keep[lo:hi] = ok
+        until[who[lo:hi][ok]] = d + length[lo:hi][ok] - 1
+    start, owner, last = day_of[keep], who[keep], day_of[keep] + length[keep] - 1
+    # mark each period's days (periods never overlap)
+    offset = np.arange(away_p.max_days)
+    rows = start[:, None] + offset[None, :]
+    inside = (offset[None, :] < length[keep][:, None]) & (rows < days)
+    cols = np.broadcast_to(owner[:, None], rows.shape)
     away = np.zeros((days, n), dtype=bool)
     away_until = np.full((days, n), -1, dtype=np.int32)
-    remaining = np.zeros(n, dtype=np.int64)
-    until = np.full(n, -1, dtype=np.int64)
-    for d in range(days):
-        starts = (remaining == 0) & (u_away[d] < away_p.start_chance)
-        remaining = np.where(starts, length[d], remaining)
-        until = np.where(starts, d + length[d] - 1, until)
-        away[d] = remaining > 0
-        away_until[d] = np.where(away[d], until, -1)
-        remaining = np.maximum(remaining - 1, 0)
+    away[rows[inside], cols[inside]] = True
+    away_until[rows[inside], cols[inside]] = np.broadcast_to(last[:, None], rows.shape)[inside]
     return Life(
-        z_urgency=z_urgency,
+        z_urgency=z,
         away=away,
         away_until=away_until,
-        in_office=in_office,
-        u_competitor=u_competitor,
-        u_inbound=u_inbound,
+        in_office=u_office < pop.in_office,
+        u_market=market,
     )
 
 
 def draw_population(scenario: Scenario, seed: int, start: int, stop: int) -> tuple[Traits, Life]:
     """Traits and life of prospects ``start`` to ``stop - 1`` (the same whoever asks)."""
-    traits, lives = [], []
+    traits, zs, markets, dailies = [], [], [], []
     for b in blocks_of(start, stop):
-        lo = max(start - b * BLOCK, 0)
-        hi = min(stop - b * BLOCK, BLOCK)
-        traits.append(draw_traits_block(scenario, seed, b).take(slice(lo, hi)))
-        lives.append(draw_life_block(scenario, seed, b).take(slice(lo, hi)))
+        part = slice(max(start - b * BLOCK, 0), min(stop - b * BLOCK, BLOCK))
+        block_traits = draw_traits_block(scenario, seed, b)
+        traits.append(block_traits.take(part))
+        z, market, daily = _life_draws(scenario, seed, b, block_traits.segment == BUYER)
+        zs.append(z[:, part])
+        markets.append(market[:, part])
+        dailies.append(daily[:, part])
     t = Traits(
         **{
             f.name: np.concatenate([getattr(x, f.name) for x in traits], axis=-1)
             for f in fields(Traits)
         }
     )
-    life = Life(
-        **{
-            f.name: np.concatenate([getattr(x, f.name) for x in lives], axis=1)
-            for f in fields(Life)
-        }
+    life = _life_from_draws(
+        scenario,
+        np.concatenate(zs, axis=1),
+        np.concatenate(markets, axis=1),
+        np.concatenate(dailies, axis=1),
     )
     return t, life

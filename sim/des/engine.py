@@ -166,7 +166,7 @@ def prospect_days(w: World, i: int) -> Events:
             _note_day(w, i, day)
         yield w.wait_until(day, DAY_END_MINUTE)
         before = st.status[i]
-        end_day(w.sc, st, w.life, day, i)
+        end_day(w.sc, st, day, i)
         if st.status[i] != before:
             w.note(i, day, None, "competitor", "buys from a competitor")
 

@@ -21,6 +21,7 @@ from ..clock import parse_time
 from .base import Observations, Opt, Strategy, TouchPlan
 
 STOP, CONTINUE = -1, -2
+NEVER = np.iinfo(np.int64).max // 4
 Memory = dict[str, NDArray[Any]]
 ChannelName = Annotated[str, Field(description="a channel of the model")]
 
@@ -178,68 +179,72 @@ class Cadence(Strategy):
         mem = obs.memory
         if "phase" not in mem:
             n = obs.n
-            mem["phase"] = np.zeros(n, dtype=np.int64)
-            mem["step"] = np.zeros(n, dtype=np.int64)
-            mem["cycle"] = np.zeros(n, dtype=np.int64)
-            mem["entry"] = np.zeros(n, dtype=np.int64)
+            for name in ("phase", "step", "cycle", "entry", "due"):
+                mem[name] = np.zeros(n, dtype=np.int64)
             mem["stopped"] = np.zeros(n, dtype=bool)
             mem["seen_pos"] = np.full(n, -1, dtype=np.int64)
             mem["seen_no"] = np.full(n, -1, dtype=np.int64)
+            self._due(mem, np.arange(n))
         return mem
 
+    def _due(self, mem: Memory, idx: NDArray[np.int64]) -> None:
+        """Recompute the day each of ``idx`` is next due for a touch (never once stopped)."""
+        phase, step = mem["phase"][idx], mem["step"][idx]
+        g = np.minimum(self.phase_first[phase] + step, len(self.step_offset) - 1)
+        due = mem["entry"][idx] + mem["cycle"][idx] * self.phase_repeat[phase] + self.step_offset[g]
+        mem["due"][idx] = np.where(mem["stopped"][idx], NEVER, due)
+
     def _enter(
-        self, mem: Memory, sel: NDArray[np.bool_], target: NDArray[np.int64],
-        day: int,
-    ) -> None:  # fmt: skip
-        go = sel & (target >= 0)
-        mem["stopped"] |= sel & (target == STOP)
-        mem["phase"][go] = target[go]
-        mem["step"][go] = 0
-        mem["cycle"][go] = 0
-        mem["entry"][go] = day
+        self, mem: Memory, idx: NDArray[np.int64], target: NDArray[np.int64], day: int
+    ) -> None:
+        """Send prospects ``idx`` to phase ``target`` (or stop them) from ``day``."""
+        mem["stopped"][idx[target == STOP]] = True
+        go = target >= 0
+        who = idx[go]
+        mem["phase"][who] = target[go]
+        mem["step"][who] = 0
+        mem["cycle"][who] = 0
+        mem["entry"][who] = day
+        self._due(mem, idx)
 
     def decide(self, day: int, obs: Observations) -> TouchPlan:
         mem = self._memory(obs)
-        phase = mem["phase"]
-        for kind, seen, table in (
-            ("pos", "seen_pos", self.phase_on_pos),
-            ("no", "seen_no", self.phase_on_no),
+        for last, seen, table in (
+            (obs.last_positive_day, "seen_pos", self.phase_on_pos),
+            (obs.last_no_day, "seen_no", self.phase_on_no),
         ):
-            last = obs.last_positive_day if kind == "pos" else obs.last_no_day
-            fresh = (last > mem[seen]) & ~mem["stopped"]
-            mem[seen] = np.maximum(mem[seen], last)
-            if fresh.any():
-                self._enter(mem, fresh, table[phase], day)
+            fresh = np.flatnonzero((last > mem[seen]) & ~mem["stopped"])
+            if len(fresh):
+                mem[seen][fresh] = last[fresh]
+                self._enter(mem, fresh, table[mem["phase"][fresh]], day)
         plan = TouchPlan.empty(self.max_per_day, obs.n)
-        active = ~mem["stopped"] & ~obs.closed
-        if self.max_touches is not None:
-            active &= obs.attempts < self.max_touches
+        cand = np.flatnonzero(mem["due"] <= day)
+        cand = cand[~obs.closed[cand]]
         for slot in range(self.max_per_day):
-            phase, step, cycle = mem["phase"], mem["step"], mem["cycle"]
-            g = np.minimum(self.phase_first[phase] + step, len(self.step_offset) - 1)
-            due = mem["entry"] + cycle * self.phase_repeat[phase] + self.step_offset[g]
-            fire = active & ~mem["stopped"] & (due <= day)
             if self.max_touches is not None:
-                fire &= obs.attempts + slot < self.max_touches
-            if not fire.any():
+                cand = cand[obs.attempts[cand] + slot < self.max_touches]
+            if not len(cand):
                 break
-            idx = np.flatnonzero(fire)
-            gi = g[idx]
-            plan.channel[slot, idx] = self.step_channel[gi]
-            plan.minute[slot, idx] = self.step_minutes[gi, cycle[idx] % self.step_ntimes[gi]]
-            plan.template[slot, idx] = self.step_template[gi]
-            plan.flags[slot, idx] = self.step_flags[gi]
-            self._advance(mem, fire, day)
+            phase, cycle = mem["phase"][cand], mem["cycle"][cand]
+            g = self.phase_first[phase] + mem["step"][cand]
+            plan.channel[slot, cand] = self.step_channel[g]
+            plan.minute[slot, cand] = self.step_minutes[g, cycle % self.step_ntimes[g]]
+            plan.template[slot, cand] = self.step_template[g]
+            plan.flags[slot, cand] = self.step_flags[g]
+            self._advance(mem, cand, day)
+            cand = cand[mem["due"][cand] <= day]
         return plan
 
-    def _advance(self, mem: Memory, fire: NDArray[np.bool_], day: int) -> None:
-        phase = mem["phase"]
-        mem["step"][fire] += 1
-        done = fire & (mem["step"] >= self.phase_len[phase])
-        if not done.any():
-            return
-        cycles = self.phase_cycles[phase]
-        again = done & (self.phase_repeat[phase] > 0) & ((cycles < 0) | (mem["cycle"] + 1 < cycles))
-        mem["cycle"][again] += 1
-        mem["step"][again] = 0
-        self._enter(mem, done & ~again, self.phase_then[phase], day)
+    def _advance(self, mem: Memory, idx: NDArray[np.int64], day: int) -> None:
+        """Prospects ``idx`` had their step fired: next step, next cycle, or the next phase."""
+        mem["step"][idx] += 1
+        phase = mem["phase"][idx]
+        done = mem["step"][idx] >= self.phase_len[phase]
+        if done.any():
+            who, ph = idx[done], phase[done]
+            cycles = self.phase_cycles[ph]
+            again = (self.phase_repeat[ph] > 0) & ((cycles < 0) | (mem["cycle"][who] + 1 < cycles))
+            mem["cycle"][who[again]] += 1
+            mem["step"][who[again]] = 0
+            self._enter(mem, who[~again], self.phase_then[ph[~again]], day)
+        self._due(mem, idx)

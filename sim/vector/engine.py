@@ -131,9 +131,9 @@ class Chunk:
         for day in range(sc.horizon):
             self.draws.new_day(day)
             self.queue.drop_past(day)
-            start_day(sc, st, obs, self.life, day, self.all)
+            start_day(sc, st, obs, self.life, day, slice(None))
             self._events(day, self.strategy.decide(day, obs))
-            end_day(sc, st, self.life, day, self.all)
+            end_day(sc, st, day, slice(None))
 
     def _events(self, day: int, plan: TouchPlan) -> None:
         """The day's touches and triage sessions, each prospect's in time order (sessions
