@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench validate clean
+.PHONY: run test lint typecheck pytest bench bench-vector validate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_des.py
+	$(BIN)/python benchmarks/bench_vector.py
+
+bench-vector: $(STAMP)
+	$(BIN)/python benchmarks/bench_vector.py
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py

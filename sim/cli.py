@@ -27,7 +27,7 @@ from .loader import load_scenario
 from .run import ENGINES, RunResult, simulate
 from .scenario import Scenario
 from .strategy.library import expand, library_names, library_specs
-from .summary import format_table, summarize
+from .summary import format_table, summarize_stats
 
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 
@@ -131,14 +131,18 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_outputs(result: RunResult, summary: pd.DataFrame, out: Path) -> list[Path]:
-    """``summary.csv``, ``prospects.parquet`` and ``touches.parquet`` in ``out``."""
+    """``summary.csv``, ``prospects.parquet`` and ``touches.parquet`` in ``out`` (a streamed
+    run has only the summary)."""
     files: dict[str, Callable[[Path], None]] = {
-        "summary.csv": lambda p: summary.to_csv(p, index=False),
-        "prospects.parquet": lambda p: result.prospects.to_parquet(
-            p, engine="pyarrow", index=False
-        ),
-        "touches.parquet": lambda p: result.touches.to_parquet(p, engine="pyarrow", index=False),
+        "summary.csv": lambda p: summary.to_csv(p, index=False)
     }
+    if not result.streamed:
+        files["prospects.parquet"] = lambda p: result.prospects.to_parquet(
+            p, engine="pyarrow", index=False
+        )
+        files["touches.parquet"] = lambda p: result.touches.to_parquet(
+            p, engine="pyarrow", index=False
+        )
     written = []
     for filename, write in files.items():
         path = out / filename
@@ -209,6 +213,9 @@ def run(
         int, typer.Option(help="Worker processes for the vector engine's chunks.")
     ] = 1,
     chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 65_536,
+    stream: Annotated[
+        bool, typer.Option(help="Vector engine: keep only summary statistics (flat memory).")
+    ] = False,
 ) -> None:
     """Run strategies on the same prospects; print a summary and write it with the raw data."""
     with user_errors():
@@ -217,13 +224,15 @@ def run(
             fail(f"--prospects must be at least 1, got {prospects}")
         if workers < 1 or chunk < 1:
             fail(f"--workers and --chunk must be at least 1, got {workers} and {chunk}")
+        if stream and engine != "vector":
+            fail("--stream needs --engine vector")
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
         result = simulate(
             scen, names, prospects=prospects, seed=seed, engine=engine, progress=True,
-            workers=workers, chunk=chunk,
+            workers=workers, chunk=chunk, stream=stream,
         )  # fmt: skip
-    summary = summarize(result.prospects, result.touches)
+    summary = summarize_stats(result.stats)
     folder = out if out is not None else Path("reports") / scen.name
     written = write_outputs(result, summary, folder)
     if fmt is OutputFormat.json:

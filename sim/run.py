@@ -10,6 +10,7 @@ from typing import Literal
 import pandas as pd
 from tqdm import tqdm
 
+from .aggregate import StrategyStats
 from .scenario import Scenario
 from .strategy.library import expand, get_strategy
 
@@ -30,6 +31,9 @@ class RunResult:
     touches: pd.DataFrame
     wall_time: float
     traces: dict[tuple[str, int], list[tuple[object, ...]]] = field(default_factory=dict)
+    stats: dict[str, StrategyStats] = field(default_factory=dict)
+    """Per-strategy sufficient statistics; the only output of a streamed run."""
+    streamed: bool = False
 
 
 def simulate(
@@ -44,18 +48,23 @@ def simulate(
     workers: int = 1,
     chunk: int | None = None,
     touch_log: bool = True,
+    stream: bool = False,
 ) -> RunResult:
     """Run each strategy on the same ``prospects`` prospects (common random numbers).
 
     ``engine``: ``des`` (discrete-event, prospect by prospect) or ``vector`` (arrays, in
     chunks of ``chunk`` prospects over ``workers`` processes; the results do not depend on
     either). ``trace`` lists prospect indices whose day-by-day story is recorded (DES only).
+    ``stream`` (vector engine) keeps only per-strategy statistics, so memory stays flat for any
+    number of prospects; the outcome table and touch log are then empty.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if prospects < 1:
         raise ValueError("prospects must be >= 1")
     names = expand(list(strategies or scenario.strategies), scenario)
+    if stream and engine != "vector":
+        raise ValueError("streaming aggregates chunks of the vector engine: use engine='vector'")
     if trace and engine != "des":
         raise ValueError("traces are told by the discrete-event engine: use engine='des'")
     if workers < 1:
@@ -66,16 +75,19 @@ def simulate(
     start = time.perf_counter()
     p_frames, t_frames = [], []
     traces: dict[tuple[str, int], list[tuple[object, ...]]] = {}
+    stats: dict[str, StrategyStats] = {}
     for name in tqdm(names, desc="strategies", unit="strategy", disable=not progress):
         strategy = get_strategy(name, scenario)
         if engine == "des":
             des = run_des(scenario, strategy, prospects, seed, trace=trace)
             traces.update({(name, i): events for i, events in des.traces.items()})
             frames = des.prospects, des.touches
+            stats[name] = StrategyStats.of(*frames)
         else:
             vec = run_vector(scenario, strategy, prospects, seed, chunk=chunk or DEFAULT_CHUNK,
-                             workers=workers, touch_log=touch_log)  # fmt: skip
+                             workers=workers, touch_log=touch_log, stream=stream)  # fmt: skip
             frames = vec.prospects, vec.touches
+            stats[name] = vec.stats
         p_frames.append(frames[0])
         t_frames.append(frames[1])
     return RunResult(
@@ -88,4 +100,6 @@ def simulate(
         touches=pd.concat(t_frames, ignore_index=True),
         wall_time=time.perf_counter() - start,
         traces=traces,
+        stats=stats,
+        streamed=stream,
     )

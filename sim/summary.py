@@ -6,6 +6,9 @@ Every interval is computed without randomness, so a summary is a pure function o
 - means per prospect: Student t interval from the sample standard deviation;
 - totals per meeting (total rep minutes / total meetings): delta method for a ratio of means;
 - the median day of first response: the exact order-statistic (binomial) interval.
+
+All of them are computed from mergeable sufficient statistics (``sim.aggregate``), so a run
+streamed chunk by chunk gets exactly the summary of the whole.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import stats
+
+from .aggregate import StrategyStats, stats_by_strategy
 
 SUMMARY_COLUMNS = ["strategy", "metric", "mean", "ci_low", "ci_high", "n_prospects"]
 
@@ -51,8 +56,6 @@ METRICS = (
 )
 """Every metric of ``summarize``, in the order of its rows."""
 
-DIAL_CHANNELS = ("call_desk", "call_cell")
-POSITIVE_OUTCOMES = ("meeting", "nurture", "conversing")
 
 Interval = tuple[float, float, float]
 """(estimate, low, high); NaN where undefined."""
@@ -74,13 +77,18 @@ def proportion_ci(k: int, n: int, level: float = 0.95) -> Interval:
 def mean_ci(values: ArrayLike, level: float = 0.95) -> Interval:
     """Mean with a Student t interval; the interval is NaN for fewer than two values."""
     x = np.asarray(values, dtype=float)
-    n = x.size
+    return mean_ci_moments(x.size, float(x.sum()), float((x * x).sum()), level)
+
+
+def mean_ci_moments(n: int, total: float, squares: float, level: float = 0.95) -> Interval:
+    """``mean_ci`` from the count, the sum and the sum of squares (mergeable statistics)."""
     if n == 0:
         return NAN3
-    mean = float(x.mean())
+    mean = total / n
     if n < 2:
         return mean, math.nan, math.nan
-    half = float(stats.t.ppf((1 + level) / 2, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
+    var = max((squares - n * mean * mean) / (n - 1), 0.0)
+    half = float(stats.t.ppf((1 + level) / 2, n - 1)) * math.sqrt(var / n)
     return mean, mean - half, mean + half
 
 
@@ -93,14 +101,26 @@ def ratio_ci(numerator: ArrayLike, denominator: ArrayLike, level: float = 0.95) 
     """
     x = np.asarray(numerator, dtype=float)
     m = np.asarray(denominator, dtype=float)
-    n = x.size
-    if n == 0 or m.sum() <= 0:
+    return ratio_ci_moments(
+        x.size, float(x.sum()), float(m.sum()), float((x * x).sum()), float((m * m).sum()),
+        float((x * m).sum()), level,
+    )  # fmt: skip
+
+
+def ratio_ci_moments(
+    n: int, sx: float, sm: float, sxx: float, smm: float, sxm: float, level: float = 0.95
+) -> Interval:
+    """``ratio_ci`` from sums, sums of squares and the cross-product (mergeable statistics)."""
+    if n == 0 or sm <= 0:
         return NAN3
-    ratio = float(x.sum() / m.sum())
+    ratio = sx / sm
     if n < 2:
         return ratio, math.nan, math.nan
-    cov = np.cov(x, m, ddof=1)
-    var = (cov[0, 0] - 2 * ratio * cov[0, 1] + ratio**2 * cov[1, 1]) / (n * m.mean() ** 2)
+    mx, mm = sx / n, sm / n
+    var_x = (sxx - n * mx * mx) / (n - 1)
+    var_m = (smm - n * mm * mm) / (n - 1)
+    cov = (sxm - n * mx * mm) / (n - 1)
+    var = (var_x - 2 * ratio * cov + ratio**2 * var_m) / (n * mm**2)
     half = float(stats.norm.ppf((1 + level) / 2)) * math.sqrt(max(float(var), 0.0))
     return ratio, ratio - half, ratio + half
 
@@ -124,51 +144,51 @@ def median_ci(values: ArrayLike, level: float = 0.95) -> Interval:
     return median, float(x[rank - 1]), float(x[n - rank])
 
 
+def median_ci_histogram(counts: ArrayLike, level: float = 0.95) -> Interval:
+    """``median_ci`` of whole-number values given as a histogram (index = value)."""
+    hist = np.asarray(counts, dtype=np.int64)
+    n = int(hist.sum())
+    if n == 0:
+        return NAN3
+    cum = np.cumsum(hist)
+
+    def order_stat(k: int) -> float:  # the k-th smallest value, 1-based
+        return float(np.searchsorted(cum, k))
+
+    median = (order_stat((n + 1) // 2) + order_stat(n // 2 + 1)) / 2
+    rank = int(stats.binom.ppf((1 - level) / 2, n, 0.5))
+    if rank < 1:
+        return median, math.nan, math.nan
+    return median, order_stat(rank), order_stat(n + 1 - rank)
+
+
 # -- the summary -------------------------------------------------------------------------------
 
 
-def _bool(frame: pd.DataFrame, column: str) -> NDArray[np.bool_]:
-    return frame[column].to_numpy(dtype=bool)
-
-
-def _proportions(p: pd.DataFrame, level: float) -> dict[str, Interval]:
-    n = len(p)
-    meeting = _bool(p, "meeting")
-    opted_out = _bool(p, "opted_out")
-    reached = _bool(p, "reached")
-    positive = p["outcome"].astype(str).isin(POSITIVE_OUTCOMES).to_numpy(dtype=bool) | meeting
-    flags = {
-        "meeting_rate": meeting,
-        "win_rate": _bool(p, "won"),
-        "reach_rate": reached,
-        "positive_rate": positive,
-        "no_rate": _bool(p, "said_no"),
-        "opt_out_rate": opted_out,
-        "ghost_rate": ~reached & ~opted_out & ~meeting,
-        "bought_elsewhere_rate": _bool(p, "bought_elsewhere"),
+def stats_metrics(st: StrategyStats, level: float) -> dict[str, Interval]:
+    """Every summary metric of one strategy, from its sufficient statistics."""
+    out = {
+        name: proportion_ci(st.counts[flag], st.n, level)
+        for name, flag in zip(PROPORTIONS, _FLAG_OF, strict=True)
     }
-    return {name: proportion_ci(int(flags[name].sum()), n, level) for name in PROPORTIONS}
-
-
-def _connect_rate(t: pd.DataFrame, level: float) -> Interval:
-    dials = t["channel"].astype(str).isin(DIAL_CHANNELS).to_numpy(dtype=bool)
-    picked = (t["result"].astype(str) == "picked_up").to_numpy(dtype=bool)
-    return proportion_ci(int((dials & picked).sum()), int(dials.sum()), level)
-
-
-def _strategy_metrics(p: pd.DataFrame, t: pd.DataFrame | None, level: float) -> dict[str, Interval]:
-    out = _proportions(p, level)
     for name, column in MEANS.items():
-        out[name] = mean_ci(p[column].to_numpy(dtype=float), level)
-    meetings = p["meeting"].to_numpy(dtype=float)
+        out[name] = mean_ci_moments(st.n, st.sums[column], st.squares[column], level)
+    meetings = st.counts["meeting"]
     for name, column in RATIOS.items():
-        out[name] = ratio_ci(p[column].to_numpy(dtype=float), meetings, level)
-    if t is not None:
-        out["connect_rate_per_dial"] = _connect_rate(t, level)
-    out["days_to_first_response_median"] = median_ci(
-        p["first_response_day"].to_numpy(dtype=float), level
-    )
+        out[name] = ratio_ci_moments(
+            st.n, st.sums[column], meetings, st.squares[column], meetings,
+            st.with_meeting[column], level,
+        )  # fmt: skip
+    if st.has_touches:
+        out["connect_rate_per_dial"] = proportion_ci(st.pickups, st.dials, level)
+    out["days_to_first_response_median"] = median_ci_histogram(st.first_response, level)
     return out
+
+
+_FLAG_OF = (
+    "meeting", "won", "reached", "positive", "said_no", "opted_out", "ghost", "bought_elsewhere",
+)  # fmt: skip
+"""The counted flag behind each of ``PROPORTIONS``, in order."""
 
 
 def strategies_in_order(frame: pd.DataFrame) -> list[str]:
@@ -199,16 +219,15 @@ def summarize(
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level}")
-    p_strategy = prospects["strategy"].astype(str)
-    t_strategy = None if touches is None else touches["strategy"].astype(str)
+    return summarize_stats(stats_by_strategy(prospects, touches), level)
+
+
+def summarize_stats(by_strategy: dict[str, StrategyStats], level: float = 0.95) -> pd.DataFrame:
+    """The summary table from per-strategy sufficient statistics (e.g. a streamed run's)."""
     rows: list[tuple[str, str, float, float, float, int]] = []
-    for name in strategies_in_order(prospects):
-        p = prospects[(p_strategy == name).to_numpy()]
-        t = None
-        if touches is not None and t_strategy is not None:
-            t = touches[(t_strategy == name).to_numpy()]
-        for metric, (est, low, high) in _strategy_metrics(p, t, level).items():
-            rows.append((name, metric, est, low, high, len(p)))
+    for name, st in by_strategy.items():
+        for metric, (est, low, high) in stats_metrics(st, level).items():
+            rows.append((name, metric, est, low, high, st.n))
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     frame["n_prospects"] = frame["n_prospects"].astype(np.int64)
     frame.attrs["level"] = level

@@ -68,3 +68,17 @@ def test_engines_see_the_same_prospects() -> None:
     vec = simulate(sc, ["no-follow-up"], prospects=300, seed=8, engine="vector").prospects
     assert des["segment"].equals(vec["segment"])
     assert np.array_equal(des["prospect"], vec["prospect"])
+
+
+def test_a_streamed_run_has_the_summary_of_the_whole() -> None:
+    """Chunk statistics merged = statistics of the full tables, so the summaries are equal."""
+    from sim.summary import summarize, summarize_stats
+
+    sc, s = Scenario(), get_strategy("breakup-after-two")
+    full = run_vector(sc, s, 10_000, seed=4, chunk=3000)
+    streamed = run_vector(sc, s, 10_000, seed=4, chunk=3000, stream=True)
+    assert streamed.prospects.empty and streamed.touches.empty
+    a = summarize(full.prospects, full.touches)
+    b = summarize_stats({s.name: streamed.stats})
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+    assert b.set_index("metric").loc["meeting_rate", "n_prospects"] == 10_000

@@ -13,6 +13,7 @@ of worker processes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..aggregate import StrategyStats
 from ..behaviour import (
     in_working_hours,
     load_per_window,
@@ -433,17 +435,27 @@ class Batch:
 
 @dataclass
 class VectorOutput:
+    """A run's per-prospect outcomes and touch log, or (streamed) only their statistics."""
+
     prospects: pd.DataFrame
     touches: pd.DataFrame
+    stats: StrategyStats
 
 
-def _run_chunk(
-    args: tuple[Scenario, Strategy, int, int, int, bool],
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    sc, strategy, seed, start, stop, touch_log = args
-    chunk = Chunk(sc, strategy, seed, start, stop, touch_log)
+ChunkTask = tuple[Scenario, Strategy, int, int, int, bool, bool]
+ChunkResult = tuple[dict[str, Any], dict[str, Any], StrategyStats | None]
+
+
+def _run_chunk(task: ChunkTask) -> ChunkResult:
+    """Simulate one chunk; when streaming, return only its statistics (frames dropped here)."""
+    sc, strategy, seed, start, stop, touch_log, streaming = task
+    chunk = Chunk(sc, strategy, seed, start, stop, touch_log or streaming)
     chunk.run()
-    return chunk.state.outcome_columns(start), chunk.log.columns()
+    prospect_cols, log_cols = chunk.state.outcome_columns(start), chunk.log.columns()
+    if not streaming:
+        return prospect_cols, log_cols, None
+    prospects = prospects_frame(strategy.name, prospect_cols)
+    return {}, {}, StrategyStats.of(prospects, _touch_frame(strategy, log_cols))
 
 
 def _touch_frame(strategy: Strategy, cols: dict[str, NDArray[Any]]) -> pd.DataFrame:
@@ -468,24 +480,47 @@ def run_vector(
     chunk: int = DEFAULT_CHUNK,
     workers: int = 1,
     touch_log: bool = True,
+    stream: bool = False,
 ) -> VectorOutput:
-    """Run one strategy on prospects ``first_id`` to ``first_id + n - 1`` in chunks."""
+    """Run one strategy on prospects ``first_id`` to ``first_id + n - 1`` in chunks.
+
+    ``stream``: keep only each chunk's sufficient statistics (``sim.aggregate``), so memory
+    does not grow with ``n``; the outcome table and touch log are then empty.
+    """
     if chunk < 1:
         raise ValueError("chunk must be >= 1")
     bounds = [(s, min(s + chunk, first_id + n)) for s in range(first_id, first_id + n, chunk)]
-    tasks = [(scenario, strategy, seed, a, b, touch_log) for a, b in bounds]
+    tasks = [(scenario, strategy, seed, a, b, touch_log, stream) for a, b in bounds]
+    results: Iterable[ChunkResult]
     if workers > 1 and len(tasks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_run_chunk, tasks))
     else:
-        results = [_run_chunk(t) for t in tasks]
-    prospect_cols = {k: np.concatenate([r[0][k] for r in results]) for k in results[0][0]}
+        results = map(_run_chunk, tasks)
+    if stream:
+        total = StrategyStats()
+        for _, _, part in results:
+            assert part is not None
+            total = total + part
+        empty = _touch_frame(strategy, {})
+        return VectorOutput(prospects_frame(strategy.name, _no_prospects()), empty, total)
+    done = list(results)
+    prospect_cols = {k: np.concatenate([r[0][k] for r in done]) for k in done[0][0]}
     prospects = prospects_frame(strategy.name, prospect_cols)
     log_cols: dict[str, NDArray[Any]] = {}
-    if touch_log and any(r[1] for r in results):
-        keys = next(r[1] for r in results if r[1]).keys()
-        log_cols = {k: np.concatenate([r[1][k] for r in results if r[1]]) for k in keys}
-    return VectorOutput(prospects, _touch_frame(strategy, log_cols))
+    if touch_log and any(r[1] for r in done):
+        keys = next(r[1] for r in done if r[1]).keys()
+        log_cols = {k: np.concatenate([r[1][k] for r in done if r[1]]) for k in keys}
+    touches = _touch_frame(strategy, log_cols)
+    return VectorOutput(
+        prospects, touches, StrategyStats.of(prospects, touches if touch_log else None)
+    )
+
+
+def _no_prospects() -> dict[str, NDArray[Any]]:
+    from ..outcomes import PROSPECT_COLUMNS
+
+    return {c: np.zeros(0) for c in PROSPECT_COLUMNS[1:]}
 
 
 __all__ = ["DEFAULT_CHUNK", "Chunk", "VectorOutput", "run_vector"]
