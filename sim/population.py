@@ -10,6 +10,7 @@ distribution in a scenario leaves the other traits' draws unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,13 +66,27 @@ class Life:
     away: B
     away_until: I32
     """While away: the last business day of the away period (else -1)."""
-    in_office: B
+    daily: F
+    """One uniform per prospect-day (53 bits): its top 26 bits decided the away start, the
+    other 27 whether the prospect is in the office (``in_office``)."""
+    in_office_share: float
     u_market: F
     """The day's uniform for the market: below r / (r + r_competitor) on the day the need
     arises, the prospect calls you; otherwise it decides whether a competitor wins that day."""
 
+    def in_office(self, day: int, idx: slice | NDArray[np.int64] | int) -> NDArray[np.bool_]:
+        """At the desk that day: the low 27 bits of the day's uniform, below the share."""
+        scaled = self.daily[day, idx] * _SPLIT
+        return np.asarray(scaled - np.floor(scaled) < self.in_office_share)
+
     def take(self, idx: slice | NDArray[np.int64]) -> Life:
-        return Life(**{f.name: getattr(self, f.name)[:, idx] for f in fields(self)})
+        return Life(
+            **{
+                f.name: getattr(self, f.name) if f.name == "in_office_share"
+                else getattr(self, f.name)[:, idx]
+                for f in fields(self)
+            }
+        )  # fmt: skip
 
 
 def _categorical(u: F, shares: list[float]) -> I8:
@@ -124,19 +139,24 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
     )
 
 
-def _life_draws(
-    scenario: Scenario, seed: int, block: int, buyer: B
-) -> tuple[NDArray[np.float32], F, F]:
-    """A block's draws: urgency innovations and the market uniform for its buyers only (the
-    only segment whose urgency matters), and one uniform per prospect-day for everyone."""
+def _fill_life_draws(
+    scenario: Scenario, seed: int, block: int, buyer: B, part: slice, out: tuple[Any, F, F],
+    cols: slice,
+) -> None:  # fmt: skip
+    """Write a block's draws into columns ``cols`` of the chunk's arrays: urgency innovations
+    and the market uniform for its buyers only (the only segment whose urgency matters), and
+    one uniform per prospect-day for everyone."""
     days = scenario.horizon
+    z_out, market_out, daily_out = out
     nb = int(buyer.sum())
-    z = np.zeros((days, BLOCK), dtype=np.float32)
-    z[:, buyer] = stream(seed, "life:urgency", block).standard_normal((days, nb), dtype=np.float32)
-    market = np.ones((days, BLOCK))
-    market[:, buyer] = stream(seed, "life:market", block).random((days, nb))
-    daily = stream(seed, "life:daily", block).random((days, BLOCK))
-    return z, market, daily
+    keep = buyer[part]
+    z = stream(seed, "life:urgency", block).standard_normal((days, nb), dtype=np.float32)
+    market = stream(seed, "life:market", block).random((days, nb))
+    first = int(buyer[: part.start].sum())  # buyers of the block before this part
+    sel = np.flatnonzero(keep) + cols.start
+    z_out[:, sel] = z[:, first : first + len(sel)]
+    market_out[:, sel] = market[:, first : first + len(sel)]
+    daily_out[:, cols] = stream(seed, "life:daily", block).random((days, BLOCK))[:, part]
 
 
 _SPLIT = float(2**26)
@@ -151,14 +171,13 @@ def _life_from_draws(scenario: Scenario, z: NDArray[np.float32], market: F, dail
     pop = scenario.population
     away_p = pop.away
     days, n = daily.shape
-    scaled = daily * _SPLIT
-    u_away = np.floor(scaled) / _SPLIT
-    u_office = scaled - np.floor(scaled)
     p = away_p.start_chance
     span = away_p.max_days - away_p.min_days + 1
-    day_of, who = np.nonzero(u_away < p)
+    # u_away = floor(daily * 2^26) / 2^26 < p  exactly when  daily < ceil(p * 2^26) / 2^26
+    day_of, who = np.nonzero(daily < np.ceil(p * _SPLIT) / _SPLIT)
+    u_away = np.floor(daily[day_of, who] * _SPLIT) / _SPLIT
     length = away_p.min_days + np.minimum(
-        (u_away[day_of, who] / max(p, 1e-300) * span).astype(np.int64), span - 1
+        (u_away / max(p, 1e-300) * span).astype(np.int64), span - 1
     )
     # walk the chain day by day over the starts only: a start while away is void
     until = np.full(n, -1, dtype=np.int64)
@@ -183,32 +202,32 @@ def _life_from_draws(scenario: Scenario, z: NDArray[np.float32], market: F, dail
         z_urgency=z,
         away=away,
         away_until=away_until,
-        in_office=u_office < pop.in_office,
+        daily=daily,
+        in_office_share=pop.in_office,
         u_market=market,
     )
 
 
 def draw_population(scenario: Scenario, seed: int, start: int, stop: int) -> tuple[Traits, Life]:
     """Traits and life of prospects ``start`` to ``stop - 1`` (the same whoever asks)."""
-    traits, zs, markets, dailies = [], [], [], []
+    n, days = stop - start, scenario.horizon
+    z = np.zeros((days, n), dtype=np.float32)
+    market = np.ones((days, n))
+    daily = np.empty((days, n))
+    traits = []
     for b in blocks_of(start, stop):
         part = slice(max(start - b * BLOCK, 0), min(stop - b * BLOCK, BLOCK))
         block_traits = draw_traits_block(scenario, seed, b)
         traits.append(block_traits.take(part))
-        z, market, daily = _life_draws(scenario, seed, b, block_traits.segment == BUYER)
-        zs.append(z[:, part])
-        markets.append(market[:, part])
-        dailies.append(daily[:, part])
+        offset = b * BLOCK + part.start - start
+        cols = slice(offset, offset + part.stop - part.start)
+        _fill_life_draws(
+            scenario, seed, b, block_traits.segment == BUYER, part, (z, market, daily), cols
+        )
     t = Traits(
         **{
             f.name: np.concatenate([getattr(x, f.name) for x in traits], axis=-1)
             for f in fields(Traits)
         }
     )
-    life = _life_from_draws(
-        scenario,
-        np.concatenate(zs, axis=1),
-        np.concatenate(markets, axis=1),
-        np.concatenate(dailies, axis=1),
-    )
-    return t, life
+    return t, _life_from_draws(scenario, z, market, daily)

@@ -265,7 +265,7 @@ def _call(w: World, i: int, t: Touch, rec: list[Any], attempt: int) -> None:
     d, m = t.day, t.minute
     blocked = bool(t.flags & Opt.block_caller_id)
     reach = w.working(i, m) and not life.away[d, i]
-    reach &= t.channel is Channel.call_cell or bool(life.in_office[d, i])
+    reach &= t.channel is Channel.call_cell or bool(life.in_office(d, i))
     kept = reach and not blocked and st.promised_day[i] == d and st.promised_minute[i] == m
     if kept:
         st.reciprocity[i] += 1
@@ -370,7 +370,7 @@ def _send(w: World, i: int, t: Touch, rec: list[Any], attempt: int) -> None:
 def _page(w: World, i: int, t: Touch, rec: list[Any], attempt: int) -> None:
     sc, st, life = w.sc, w.state, w.life
     d, m = t.day, t.minute
-    if not (w.working(i, m) and life.in_office[d, i] and not life.away[d, i]):
+    if not (w.working(i, m) and life.in_office(d, i) and not life.away[d, i]):
         w.note(i, d, m, "page", f"the operator cannot page them: {_whereabouts(w, i, d, m)}")
         return
     spec = sc.channels.page
@@ -435,7 +435,7 @@ def _note_day(w: World, i: int, day: int) -> None:
     where = (
         f"away until day {life.away_until[day, i]}"
         if life.away[day, i]
-        else ("in the office" if life.in_office[day, i] else "working remotely")
+        else ("in the office" if life.in_office(day, i) else "working remotely")
     )
     market = ", in market" if st.in_market(w.sc, i) else ""
     mood = (

@@ -132,21 +132,21 @@ class Chunk:
         sc, st, obs = self.sc, self.state, self.obs
         for day in range(sc.horizon):
             self.draws.new_day(day)
-            self.queue.drop_past(day)
+            due_today = self.queue.start_day(day)
             start_day(sc, st, obs, self.life, day, slice(None))
-            self._events(day, self.strategy.decide(day, obs))
+            self._events(day, self.strategy.decide(day, obs), due_today)
             end_day(sc, st, day, slice(None))
 
-    def _events(self, day: int, plan: TouchPlan) -> None:
+    def _events(self, day: int, plan: TouchPlan, due_today: B) -> None:
         """The day's touches and triage sessions, each prospect's in time order (sessions
         first on a tie); only prospects with something to do take part."""
         planned = plan.channel >= 0
-        cols = np.flatnonzero(planned.any(axis=0) | self.queue.due_any(day))
+        cols = np.flatnonzero(planned.any(axis=0) | due_today)
         minute = np.where(planned[:, cols], plan.minute[:, cols].astype(float), np.inf)
         while len(cols):
             t_touch = minute.min(axis=0)
             slot = np.argmin(minute, axis=0)
-            t_item, qslot = self.queue.next_due(day, cols)
+            t_item, qslot = self.queue.next_due(cols)
             item = (t_item < np.inf) & (t_item <= t_touch)
             touch = ~item & (t_touch < np.inf)
             live = item | touch
@@ -165,8 +165,9 @@ class Chunk:
             if item.any():
                 j = np.flatnonzero(item)
                 who, q = cols[j], qslot[j]
-                self.queue.active[q, who] = False
-                self._triage(day, who, q, t_item[j])
+                batch = Batch.of_queue(self.queue, q, who)
+                self.queue.pop(who, q)
+                self._triage(day, batch)
 
     # -- touches ----------------------------------------------------------------------------
 
@@ -204,7 +205,7 @@ class Chunk:
         sc, st, life, t = self.sc, self.state, self.life, self.t
         blocked = (flags & Opt.block_caller_id) != 0
         reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
-        reach &= ~life.away[d, idx] & ((ch == Channel.call_cell) | life.in_office[d, idx])
+        reach &= ~life.away[d, idx] & ((ch == Channel.call_cell) | life.in_office(d, idx))
         kept = reach & ~blocked & (st.promised_day[idx] == d) & (st.promised_minute[idx] == minute)
         st.reciprocity[idx[kept]] += 1
         st.promised_day[idx[kept]] = -1
@@ -323,7 +324,7 @@ class Chunk:
               attempt: I64, rec: I64) -> None:  # fmt: skip
         sc, st, life, t = self.sc, self.state, self.life, self.t
         reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
-        reach &= life.in_office[d, idx] & ~life.away[d, idx]
+        reach &= life.in_office(d, idx) & ~life.away[d, idx]
         idx, minute, ch, flags, attempt, rec = (
             a[reach] for a in (idx, minute, ch, flags, attempt, rec)
         )
@@ -364,10 +365,9 @@ class Chunk:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _triage(self, d: int, idx: I64, q: I64, _minute: F64) -> None:
+    def _triage(self, d: int, it: Batch) -> None:
         """Triage sessions: each due item is read with chance P(K < A), then perceived."""
         sc, st, t = self.sc, self.state, self.t
-        it = Batch.of_queue(self.queue, q, idx)
         it = it.where(~st.closed(it.idx) & ~self.life.away[d, it.idx])
         if not len(it.idx):
             return

@@ -43,6 +43,10 @@ class Queue:
     )
 
     def __post_init__(self) -> None:
+        self.today = -1
+        self.first = np.full(self.n, np.inf)
+        """Minute of each prospect's earliest item due today (inf if none) and its slot."""
+        self.first_slot = np.zeros(self.n, dtype=np.int64)
         shape = (self.rows, self.n)
         self.active = np.zeros(shape, dtype=bool)
         self.blocked = np.zeros(shape, dtype=bool)
@@ -68,19 +72,33 @@ class Queue:
         self.active[slot, idx] = True
         for name, value in values.items():
             getattr(self, name)[slot, idx] = value
+        today = (self.day[slot, idx] == self.today) & (self.minute[slot, idx] < self.first[idx])
+        self.first[idx[today]] = self.minute[slot[today], idx[today]]
+        self.first_slot[idx[today]] = slot[today]
 
-    def due_any(self, day: int) -> NDArray[np.bool_]:
-        """Prospects with an item whose triage session is today."""
-        return np.asarray((self.active & (self.day == day)).any(axis=0))
+    def start_day(self, day: int) -> NDArray[np.bool_]:
+        """Begin ``day``: forget items whose session has passed; find each prospect's earliest
+        item due today. Returns the prospects with an item due today."""
+        self.today = day
+        self.active &= self.day >= day
+        self.first[:] = np.inf
+        if self.active.any():
+            self._first(slice(None))
+        return np.asarray(self.first < np.inf)
 
-    def next_due(self, day: int, cols: I64) -> tuple[NDArray[np.float64], I64]:
-        """For prospects ``cols``: minute of the earliest item due today (inf if none), slot."""
+    def _first(self, idx: I64 | slice) -> None:
         due = np.where(
-            self.active[:, cols] & (self.day[:, cols] == day), self.minute[:, cols], np.inf
+            self.active[:, idx] & (self.day[:, idx] == self.today), self.minute[:, idx], np.inf
         )
         slot = np.argmin(due, axis=0)
-        return due[slot, np.arange(len(cols))], slot
+        self.first_slot[idx] = slot
+        self.first[idx] = due[slot, np.arange(due.shape[1])]
 
-    def drop_past(self, day: int) -> None:
-        """Items whose session was before ``day`` can no longer be read."""
-        self.active &= self.day >= day
+    def next_due(self, cols: I64) -> tuple[NDArray[np.float64], I64]:
+        """For prospects ``cols``: minute of the earliest item due today (inf if none), slot."""
+        return self.first[cols], self.first_slot[cols]
+
+    def pop(self, idx: I64, slot: I64) -> None:
+        """Take the items at ``slot`` of prospects ``idx`` out of the queue."""
+        self.active[slot, idx] = False
+        self._first(idx)
