@@ -96,7 +96,26 @@ def outranking_rate(load_per_window: ArrayLike, s: ArrayLike) -> Array:
 def p_read(load_per_window: ArrayLike, s: ArrayLike, attention: ArrayLike) -> Array:
     """P(K < A), K ~ Poisson(load per window * (1 - Phi(s))): your item is among the A read."""
     lam = outranking_rate(load_per_window, s)
-    return np.asarray(pdtr(np.asarray(attention) - 1, lam), dtype=float)
+    a = np.asarray(attention)
+    if np.ndim(lam) == 0 or a.max(initial=0) > _SHORT_SUM:
+        return np.asarray(pdtr(a - 1, lam), dtype=float)
+    return poisson_cdf_below(lam, a)
+
+
+_SHORT_SUM = 24
+"""Attention up to which the Poisson CDF is summed term by term (faster than ``pdtr``)."""
+
+
+def poisson_cdf_below(lam: Array, attention: NDArray[np.integer]) -> Array:
+    """P(K < A) for K ~ Poisson(lam): e^-lam * sum_{k < A} lam^k / k!, term by term."""
+    lam = np.asarray(lam, dtype=float)
+    a = np.broadcast_to(np.asarray(attention), lam.shape)
+    term = np.exp(-lam)
+    total = np.where(a > 0, term, 0.0)
+    for k in range(1, int(a.max(initial=0))):
+        term = term * lam / k
+        total += np.where(k < a, term, 0.0)
+    return np.asarray(np.minimum(total, 1.0), dtype=float)
 
 
 # --- being free to take a call --------------------------------------------------------------

@@ -117,3 +117,17 @@ def test_drawn_days_match_the_occupancy_formulas() -> None:
         assert abs(hits_i[j] / days - busy_i) < 4 * se_i
     work = slice(510, 1050)
     assert abs(occ[work].mean() - sc.population.meetings.share) < 1e-6
+
+
+def test_the_short_poisson_sum_is_scipys_poisson_cdf() -> None:
+    from scipy.stats import poisson
+
+    from sim.behaviour import poisson_cdf_below
+
+    lam = np.concatenate([np.linspace(0, 80, 4001), [1e-12, 300.0]])
+    for attention in (1, 2, 6, 8, 15, 24):
+        got = poisson_cdf_below(lam, np.full(lam.shape, attention))
+        assert np.allclose(got, poisson.cdf(attention - 1, lam), rtol=0, atol=1e-12)
+    mixed = np.array([1, 8, 3, 24, 6])
+    got = poisson_cdf_below(np.full(5, 4.2), mixed)
+    assert np.allclose(got, poisson.cdf(mixed - 1, 4.2), rtol=0, atol=1e-12)

@@ -180,14 +180,7 @@ class Chunk:
         charge(st, obs, idx, d, t.minutes[ch], t.cost[ch])
         attempt = obs.attempts[idx].astype(np.int64)
         varied = (flags & Opt.vary_template) != 0
-        rec = self.log.add(
-            prospect=self.start + idx, attempt=attempt, day=np.full(len(idx), d),
-            minute=minute, channel=ch, template=np.where(varied, -1 - tpl, tpl),
-            result=np.full(len(idx), int(Result.not_reachable)),
-            voicemail_left=np.zeros(len(idx), bool), voicemail_heard=np.zeros(len(idx), bool),
-            read_day=np.full(len(idx), np.nan), response=np.full(len(idx), -1),
-            opted_out=np.zeros(len(idx), bool), rep_minutes=t.minutes[ch], cost=t.cost[ch],
-        )  # fmt: skip
+        rec = self._record(d, idx, attempt, minute, ch, np.where(varied, -1 - tpl, tpl))
         tpl_key = np.where(varied, -1, tpl)
         args = (minute, ch, tpl_key, flags, attempt, rec)
         for mask, fn in (
@@ -199,6 +192,20 @@ class Chunk:
         ):
             if mask.any():
                 fn(d, idx[mask], *(a[mask] for a in args))
+
+    def _record(self, d: int, idx: I64, attempt: I64, minute: I64, ch: I64, tpl: I64) -> I64:
+        """New touch-log rows (ids only when the log is off)."""
+        k = len(idx)
+        if not self.log.enabled:
+            return self.log.add(prospect=idx)
+        t = self.t
+        return self.log.add(
+            prospect=self.start + idx, attempt=attempt, day=np.full(k, d), minute=minute,
+            channel=ch, template=tpl, result=np.full(k, int(Result.not_reachable)),
+            voicemail_left=np.zeros(k, bool), voicemail_heard=np.zeros(k, bool),
+            read_day=np.full(k, np.nan), response=np.full(k, -1), opted_out=np.zeros(k, bool),
+            rep_minutes=t.minutes[ch], cost=t.cost[ch],
+        )  # fmt: skip
 
     def _call(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
               attempt: I64, rec: I64) -> None:  # fmt: skip
