@@ -29,7 +29,7 @@ from .behaviour import (
 )
 from .channels import FAVORED_CODE, Channel
 from .outcomes import Status
-from .population import BUYER, INFO_SEEKER, NON_FIT, Life, Traits
+from .population import BUYER, INFO_SEEKER, NON_FIT, DayLife, Traits
 from .scenario import Scenario
 from .strategy.base import Observations, Opt
 
@@ -141,24 +141,25 @@ class State:
 
 
 def start_day(
-    sc: Scenario, st: State, obs: Observations, life: Life, day: int, idx: Index
+    sc: Scenario, st: State, obs: Observations, today: DayLife, day: int, idx: Index
 ) -> NDArray[np.bool_]:
     """00:00 of business day ``day``: decay, the urgency step, need arising and inbound calls.
 
     ``idx``: one prospect, an index array, or ``slice(None)`` for all (in place, fastest).
-    ``life`` columns are indexed by ``idx``. Returns the mask (over ``idx``) of inbound calls.
+    ``today`` (the day's exogenous life) is indexed by ``idx``. Returns the mask (over
+    ``idx``) of inbound calls.
     """
     if day > 0:
         st.a[idx] *= decay_factor(sc.decay.annoyance_half_life)
         st.r[idx] *= decay_factor(sc.decay.recall_half_life)
         ou = sc.urgency
-        st.u[idx] = ou_step(st.u[idx], life.z_urgency[day, idx], ou.mu, ou.kappa, ou.sigma)
+        st.u[idx] = ou_step(st.u[idx], today.z_urgency[idx], ou.mu, ou.kappa, ou.sigma)
     now = st.in_market(sc, idx)
     crossed = now & ~st.was_in_market[idx] & (day > 0)
     st.was_in_market[idx] = now
     # the day's market uniform decides the competitor; on the day the need arises it first
     # decides the inbound call (below q), and (u - q) / (1 - q), uniform again, the competitor
-    st.u_competitor[idx] = life.u_market[day, idx]
+    st.u_competitor[idx] = today.u_market[idx]
     calls = np.zeros(np.shape(crossed), dtype=bool)
     if np.any(crossed):
         who, _ = _select(idx, crossed, 0)

@@ -10,7 +10,6 @@ distribution in a scenario leaves the other traits' draws unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,39 +58,59 @@ class Traits:
 
 
 @dataclass
-class Life:
-    """Exogenous daily life, arrays of shape (days, prospects)."""
+class DayLife:
+    """One business day of exogenous life, arrays over prospects."""
 
     z_urgency: NDArray[np.float32]
+    """Urgency innovation (0 for non-buyers, whose urgency never matters)."""
     away: B
     away_until: I32
     """While away: the last business day of the away period (else -1)."""
     daily: F
-    """One uniform per prospect-day (53 bits): its top 26 bits decided the away start, the
-    other 27 whether the prospect is in the office (``in_office``)."""
-    in_office_share: float
+    """The day's uniform (53 bits): its top 26 bits decide an away start, the other 27
+    whether the prospect is in the office (``in_office``)."""
     u_market: F
-    """The day's uniform for the market: below r / (r + r_competitor) on the day the need
-    arises, the prospect calls you; otherwise it decides whether a competitor wins that day."""
+    """The market uniform (buyers): below r / (r + r_competitor) on the day the need arises,
+    the prospect calls you; otherwise it decides whether a competitor wins that day."""
+    in_office_share: float
 
-    def in_office(self, day: int, idx: slice | NDArray[np.int64] | int) -> NDArray[np.bool_]:
-        """At the desk that day: the low 27 bits of the day's uniform, below the share."""
-        scaled = self.daily[day, idx] * _SPLIT
+    def in_office(self, idx: slice | NDArray[np.int64] | int) -> NDArray[np.bool_]:
+        """At the desk today: the low 27 bits of the day's uniform, below the share."""
+        scaled = self.daily[idx] * _SPLIT
         return np.asarray(scaled - np.floor(scaled) < self.in_office_share)
 
-    def take(self, idx: slice | NDArray[np.int64]) -> Life:
-        return Life(
-            **{
-                f.name: getattr(self, f.name) if f.name == "in_office_share"
-                else getattr(self, f.name)[:, idx]
-                for f in fields(self)
-            }
+
+@dataclass
+class Life:
+    """Exogenous daily life of a set of prospects for the whole horizon, (days, prospects)."""
+
+    z_urgency: NDArray[np.float32]
+    away: B
+    away_until: I32
+    daily: F
+    u_market: F
+    in_office_share: float
+
+    def day(self, d: int) -> DayLife:
+        return DayLife(
+            self.z_urgency[d], self.away[d], self.away_until[d], self.daily[d],
+            self.u_market[d], self.in_office_share,
         )  # fmt: skip
+
+    def in_office(self, d: int, idx: slice | NDArray[np.int64] | int) -> NDArray[np.bool_]:
+        return self.day(d).in_office(idx)
 
 
 def _categorical(u: F, shares: list[float]) -> I8:
     edges = np.cumsum(shares)[:-1]
     return np.searchsorted(edges, u, side="right").astype(np.int8)
+
+
+def draw_segments(scenario: Scenario, seed: int, block: int) -> I8:
+    """The segments of a block's prospects (the same draws as ``draw_traits_block``)."""
+    seg = scenario.population.segments
+    u = stream(seed, "trait:segment", block).random(BLOCK)
+    return _categorical(u, [seg.buyer, seg.info_seeker, seg.non_fit])
 
 
 def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
@@ -101,8 +120,7 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
     def rng(name: str) -> np.random.Generator:
         return stream(seed, f"trait:{name}", block)
 
-    seg = pop.segments
-    segment = _categorical(rng("segment").random(n), [seg.buyer, seg.info_seeker, seg.non_fit])
+    segment = draw_segments(scenario, seed, block)
     load = np.empty((len(Inbox), n))
     for inbox in Inbox:
         dist = getattr(pop.loads, inbox.name)
@@ -139,95 +157,96 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
     )
 
 
-def _fill_life_draws(
-    scenario: Scenario, seed: int, block: int, buyer: B, part: slice, out: tuple[Any, F, F],
-    cols: slice,
-) -> None:  # fmt: skip
-    """Write a block's draws into columns ``cols`` of the chunk's arrays: urgency innovations
-    and the market uniform for its buyers only (the only segment whose urgency matters), and
-    one uniform per prospect-day for everyone."""
-    days = scenario.horizon
-    z_out, market_out, daily_out = out
-    nb = int(buyer.sum())
-    keep = buyer[part]
-    z = stream(seed, "life:urgency", block).standard_normal((days, nb), dtype=np.float32)
-    market = stream(seed, "life:market", block).random((days, nb))
-    first = int(buyer[: part.start].sum())  # buyers of the block before this part
-    sel = np.flatnonzero(keep) + cols.start
-    z_out[:, sel] = z[:, first : first + len(sel)]
-    market_out[:, sel] = market[:, first : first + len(sel)]
-    daily_out[:, cols] = stream(seed, "life:daily", block).random((days, BLOCK))[:, part]
-
-
 _SPLIT = float(2**26)
 
 
-def _life_from_draws(scenario: Scenario, z: NDArray[np.float32], market: F, daily: F) -> Life:
-    """Life from the draws. Each daily uniform (53 random bits) splits exactly into two
-    independent uniforms: its top 26 bits decide whether an away period starts, the rest
-    whether the prospect is in the office. The length of an away period comes from the start
-    uniform itself: given u < p, u / p is uniform. The away chain is walked only where
-    periods start (about one day in forty)."""
-    pop = scenario.population
-    away_p = pop.away
-    days, n = daily.shape
-    p = away_p.start_chance
-    span = away_p.max_days - away_p.min_days + 1
-    # u_away = floor(daily * 2^26) / 2^26 < p  exactly when  daily < ceil(p * 2^26) / 2^26
-    day_of, who = np.nonzero(daily < np.ceil(p * _SPLIT) / _SPLIT)
-    u_away = np.floor(daily[day_of, who] * _SPLIT) / _SPLIT
-    length = away_p.min_days + np.minimum(
-        (u_away / max(p, 1e-300) * span).astype(np.int64), span - 1
-    )
-    # walk the chain day by day over the starts only: a start while away is void
-    until = np.full(n, -1, dtype=np.int64)
-    first = np.searchsorted(day_of, np.arange(days + 1))
-    keep = np.zeros(len(who), dtype=bool)
-    for d in np.unique(day_of):
-        lo, hi = first[d], first[d + 1]
-        ok = until[who[lo:hi]] < d
-        keep[lo:hi] = ok
-        until[who[lo:hi][ok]] = d + length[lo:hi][ok] - 1
-    start, owner, last = day_of[keep], who[keep], day_of[keep] + length[keep] - 1
-    # mark each period's days (periods never overlap)
-    offset = np.arange(away_p.max_days)
-    rows = start[:, None] + offset[None, :]
-    inside = (offset[None, :] < length[keep][:, None]) & (rows < days)
-    cols = np.broadcast_to(owner[:, None], rows.shape)
-    away = np.zeros((days, n), dtype=bool)
-    away_until = np.full((days, n), -1, dtype=np.int32)
-    away[rows[inside], cols[inside]] = True
-    away_until[rows[inside], cols[inside]] = np.broadcast_to(last[:, None], rows.shape)[inside]
+class LifeStream:
+    """Exogenous life of prospects ``start`` to ``stop - 1``, drawn one business day at a
+    time (forward only), so memory does not grow with the horizon.
+
+    Per block, three streams: urgency innovations and the market uniform for the block's
+    buyers only (the only segment whose urgency matters), and one uniform per prospect-day for
+    everyone, which splits exactly into two independent uniforms: its top 26 bits decide
+    whether an away period starts, the rest whether the prospect is in the office. The length
+    of an away period comes from the start uniform itself: given u < p, u / p is uniform.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, start: int, stop: int) -> None:
+        self.n = stop - start
+        self.scenario = scenario
+        self.parts = []
+        for b in blocks_of(start, stop):
+            part = slice(max(start - b * BLOCK, 0), min(stop - b * BLOCK, BLOCK))
+            offset = b * BLOCK + part.start - start
+            cols = slice(offset, offset + part.stop - part.start)
+            block_buyer = draw_segments(scenario, seed, b) == BUYER
+            first = int(block_buyer[: part.start].sum())
+            sel = np.flatnonzero(block_buyer[part]) + offset
+            self.parts.append((
+                part, cols, sel, first, int(block_buyer.sum()),
+                stream(seed, "life:urgency", b), stream(seed, "life:market", b),
+                stream(seed, "life:daily", b),
+            ))  # fmt: skip
+        self.until = np.full(self.n, -1, dtype=np.int64)
+        self.today = -1
+
+    def next_day(self) -> DayLife:
+        d = self.today = self.today + 1
+        n = self.n
+        z = np.zeros(n, dtype=np.float32)
+        market = np.ones(n)
+        daily = np.empty(n)
+        for part, cols, sel, first, nb, g_z, g_m, g_d in self.parts:
+            z[sel] = g_z.standard_normal(nb, dtype=np.float32)[first : first + len(sel)]
+            market[sel] = g_m.random(nb)[first : first + len(sel)]
+            daily[cols] = g_d.random(BLOCK)[part]
+        away_p = self.scenario.population.away
+        p = away_p.start_chance
+        span = away_p.max_days - away_p.min_days + 1
+        # floor(daily * 2^26) / 2^26 < p  exactly when  daily < ceil(p * 2^26) / 2^26
+        starts = np.flatnonzero((self.until < d) & (daily < np.ceil(p * _SPLIT) / _SPLIT))
+        if len(starts):
+            u_away = np.floor(daily[starts] * _SPLIT) / _SPLIT
+            length = away_p.min_days + np.minimum(
+                (u_away / max(p, 1e-300) * span).astype(np.int64), span - 1
+            )
+            self.until[starts] = d + length - 1
+        away = self.until >= d
+        away_until = np.where(away, self.until, -1).astype(np.int32)
+        return DayLife(z, away, away_until, daily, market, self.scenario.population.in_office)
+
+
+def draw_life(scenario: Scenario, seed: int, start: int, stop: int) -> Life:
+    """The whole horizon of ``LifeStream``, stacked (for the DES and for inspection)."""
+    life = LifeStream(scenario, seed, start, stop)
+    days = [life.next_day() for _ in range(scenario.horizon)]
     return Life(
-        z_urgency=z,
-        away=away,
-        away_until=away_until,
-        daily=daily,
-        in_office_share=pop.in_office,
-        u_market=market,
+        z_urgency=np.stack([x.z_urgency for x in days]),
+        away=np.stack([x.away for x in days]),
+        away_until=np.stack([x.away_until for x in days]),
+        daily=np.stack([x.daily for x in days]),
+        u_market=np.stack([x.u_market for x in days]),
+        in_office_share=scenario.population.in_office,
+    )
+
+
+def draw_traits(scenario: Scenario, seed: int, start: int, stop: int) -> Traits:
+    """Traits of prospects ``start`` to ``stop - 1`` (the same whoever asks)."""
+    parts = [
+        draw_traits_block(scenario, seed, b).take(
+            slice(max(start - b * BLOCK, 0), min(stop - b * BLOCK, BLOCK))
+        )
+        for b in blocks_of(start, stop)
+    ]
+    return Traits(
+        **{
+            f.name: np.concatenate([getattr(x, f.name) for x in parts], axis=-1)
+            for f in fields(Traits)
+        }
     )
 
 
 def draw_population(scenario: Scenario, seed: int, start: int, stop: int) -> tuple[Traits, Life]:
-    """Traits and life of prospects ``start`` to ``stop - 1`` (the same whoever asks)."""
-    n, days = stop - start, scenario.horizon
-    z = np.zeros((days, n), dtype=np.float32)
-    market = np.ones((days, n))
-    daily = np.empty((days, n))
-    traits = []
-    for b in blocks_of(start, stop):
-        part = slice(max(start - b * BLOCK, 0), min(stop - b * BLOCK, BLOCK))
-        block_traits = draw_traits_block(scenario, seed, b)
-        traits.append(block_traits.take(part))
-        offset = b * BLOCK + part.start - start
-        cols = slice(offset, offset + part.stop - part.start)
-        _fill_life_draws(
-            scenario, seed, b, block_traits.segment == BUYER, part, (z, market, daily), cols
-        )
-    t = Traits(
-        **{
-            f.name: np.concatenate([getattr(x, f.name) for x in traits], axis=-1)
-            for f in fields(Traits)
-        }
-    )
-    return t, _life_from_draws(scenario, z, market, daily)
+    """Traits and the whole horizon's life of prospects ``start`` to ``stop - 1``."""
+    traits = draw_traits(scenario, seed, start, stop)
+    return traits, draw_life(scenario, seed, start, stop)

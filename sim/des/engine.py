@@ -32,7 +32,7 @@ from ..channels import CALLS, INBOX_OF, MESSAGES, Channel, Inbox
 from ..clock import DAY_END_MINUTE, PLAN_MINUTE, absolute_minute, format_time, parse_time
 from ..dynamics import State, charge, charge_voicemail, end_day, engage, perceive, start_day
 from ..outcomes import TOUCH_COLUMNS, Result, Status, prospects_frame, touches_frame
-from ..population import draw_population
+from ..population import DayLife, draw_population
 from ..scenario import Scenario
 from ..strategy.base import Observations, Opt, Strategy
 from ..streams import stream
@@ -93,6 +93,7 @@ class World:
         self.traces: dict[int, list[tuple[Any, ...]]] = {i: [] for i in self.trace_ids}
         self._rngs: dict[tuple[int, str], Generator] = {}
         self._days: dict[tuple[int, int], DaySchedule] = {}
+        self._today = (-1, self.life.day(0))
 
     def rng(self, i: int, name: str) -> Generator:
         """Prospect ``i``'s sequential stream for one kind of decision."""
@@ -100,6 +101,12 @@ class World:
         if key not in self._rngs:
             self._rngs[key] = stream(self.seed, f"des:{name}", self.first_id + i)
         return self._rngs[key]
+
+    def today(self, day: int) -> DayLife:
+        """The day's exogenous life (views into ``life``), shared by all prospects."""
+        if self._today[0] != day:
+            self._today = (day, self.life.day(day))
+        return self._today[1]
 
     def day(self, i: int, day: int) -> DaySchedule:
         key = (i, day)
@@ -160,7 +167,7 @@ def prospect_days(w: World, i: int) -> Events:
     st = w.state
     for day in range(w.sc.horizon):
         yield w.wait_until(day, 0)
-        if start_day(w.sc, st, w.obs, w.life, day, i):
+        if start_day(w.sc, st, w.obs, w.today(day), day, i):
             w.note(i, day, None, "inbound", "their need arises and they call you: meeting booked")
         if i in w.traces:
             _note_day(w, i, day)

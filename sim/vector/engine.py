@@ -36,7 +36,7 @@ from ..channels import FAVORED_CODE, INBOX_CODE, Channel, Inbox
 from ..clock import parse_time
 from ..dynamics import State, charge, charge_voicemail, end_day, engage, perceive, start_day
 from ..outcomes import TOUCH_COLUMNS, Result, prospects_frame, touches_frame
-from ..population import draw_population
+from ..population import DayLife, LifeStream, draw_traits
 from ..scenario import Scenario
 from ..strategy.base import Observations, Opt, Strategy, TouchPlan
 from .draws import DayDraws
@@ -115,7 +115,9 @@ class Chunk:
 
     def __post_init__(self) -> None:
         self.n = self.stop - self.start
-        self.traits, self.life = draw_population(self.sc, self.seed, self.start, self.stop)
+        self.traits = draw_traits(self.sc, self.seed, self.start, self.stop)
+        self.life = LifeStream(self.sc, self.seed, self.start, self.stop)
+        self.today: DayLife = self.life.next_day()
         self.state = State(self.traits, len(self.strategy.templates))
         self.obs = Observations(self.n)
         self.draws = DayDraws(self.seed, self.start, self.stop)
@@ -133,7 +135,9 @@ class Chunk:
         for day in range(sc.horizon):
             self.draws.new_day(day)
             due_today = self.queue.start_day(day)
-            start_day(sc, st, obs, self.life, day, slice(None))
+            if day > 0:
+                self.today = self.life.next_day()
+            start_day(sc, st, obs, self.today, day, slice(None))
             self._events(day, self.strategy.decide(day, obs), due_today)
             end_day(sc, st, day, slice(None))
 
@@ -209,10 +213,10 @@ class Chunk:
 
     def _call(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
               attempt: I64, rec: I64) -> None:  # fmt: skip
-        sc, st, life, t = self.sc, self.state, self.life, self.t
+        sc, st, t = self.sc, self.state, self.t
         blocked = (flags & Opt.block_caller_id) != 0
         reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
-        reach &= ~life.away[d, idx] & ((ch == Channel.call_cell) | life.in_office(d, idx))
+        reach &= ~self.today.away[idx] & ((ch == Channel.call_cell) | self.today.in_office(idx))
         kept = reach & ~blocked & (st.promised_day[idx] == d) & (st.promised_minute[idx] == minute)
         st.reciprocity[idx[kept]] += 1
         st.promised_day[idx[kept]] = -1
@@ -329,9 +333,9 @@ class Chunk:
 
     def _page(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
               attempt: I64, rec: I64) -> None:  # fmt: skip
-        sc, st, life, t = self.sc, self.state, self.life, self.t
+        sc, st, t = self.sc, self.state, self.t
         reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
-        reach &= life.in_office(d, idx) & ~life.away[d, idx]
+        reach &= self.today.in_office(idx) & ~self.today.away[idx]
         idx, minute, ch, flags, attempt, rec = (
             a[reach] for a in (idx, minute, ch, flags, attempt, rec)
         )
@@ -354,9 +358,9 @@ class Chunk:
         open_ = (minute >= parse_time(cal.reception_open)) & (
             minute < parse_time(cal.reception_close)
         )
-        away = self.life.away[d, idx]
+        away = self.today.away[idx]
         self.obs.away_until[idx[open_]] = np.where(
-            away[open_], self.life.away_until[d, idx[open_]], -1
+            away[open_], self.today.away_until[idx[open_]], -1
         )
         result = np.where(away, Result.away_reported, Result.in_reported)
         self.log.set("result", rec[open_], result[open_])
@@ -375,7 +379,7 @@ class Chunk:
     def _triage(self, d: int, it: Batch) -> None:
         """Triage sessions: each due item is read with chance P(K < A), then perceived."""
         sc, st, t = self.sc, self.state, self.t
-        it = it.where(~st.closed(it.idx) & ~self.life.away[d, it.idx])
+        it = it.where(~st.closed(it.idx) & ~self.today.away[it.idx])
         if not len(it.idx):
             return
         who, ch, flags = it.idx, it.channel, it.flags
