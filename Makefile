@@ -20,8 +20,8 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks examples
+	$(BIN)/ruff format --check sim tests benchmarks examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy sim

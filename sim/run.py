@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from .aggregate import StrategyStats
 from .scenario import Scenario
+from .strategy.base import Strategy
 from .strategy.library import expand, get_strategy
 
 Engine = Literal["des", "vector"]
@@ -38,7 +39,7 @@ class RunResult:
 
 def simulate(
     scenario: Scenario,
-    strategies: Sequence[str] | None = None,
+    strategies: Sequence[str | Strategy] | None = None,
     *,
     prospects: int = 2000,
     seed: int = 0,
@@ -52,6 +53,9 @@ def simulate(
 ) -> RunResult:
     """Run each strategy on the same ``prospects`` prospects (common random numbers).
 
+    ``strategies``: names from the library or the scenario's ``custom_strategies``, or
+    ``Strategy`` objects (a researcher's own Python strategy); default the scenario's list.
+
     ``engine``: ``des`` (discrete-event, prospect by prospect) or ``vector`` (arrays, in
     chunks of ``chunk`` prospects over ``workers`` processes; the results do not depend on
     either). ``trace`` lists prospect indices whose day-by-day story is recorded (DES only).
@@ -62,7 +66,9 @@ def simulate(
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if prospects < 1:
         raise ValueError("prospects must be >= 1")
-    names = expand(list(strategies or scenario.strategies), scenario)
+    chosen = list(strategies or scenario.strategies)
+    objects = {s.name: s for s in chosen if isinstance(s, Strategy)}
+    names = expand([s if isinstance(s, str) else s.name for s in chosen], scenario)
     if stream and engine != "vector":
         raise ValueError("streaming aggregates chunks of the vector engine: use engine='vector'")
     if trace and engine != "des":
@@ -77,7 +83,7 @@ def simulate(
     traces: dict[tuple[str, int], list[tuple[object, ...]]] = {}
     stats: dict[str, StrategyStats] = {}
     for name in tqdm(names, desc="strategies", unit="strategy", disable=not progress):
-        strategy = get_strategy(name, scenario)
+        strategy = objects.get(name) or get_strategy(name, scenario)
         if engine == "des":
             des = run_des(scenario, strategy, prospects, seed, trace=trace)
             traces.update({(name, i): events for i, events in des.traces.items()})
