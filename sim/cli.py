@@ -1,4 +1,5 @@
-"""The ``followup`` command line: run a scenario, trace one prospect, list the strategies.
+"""The ``followup`` command line: run a scenario, trace one prospect, list the strategies,
+re-draw a run's charts.
 
 Bad input (a scenario file with problems, an unknown strategy or engine, a prospect count
 below one) prints one line per problem to stderr and exits with code 2, without a traceback.
@@ -154,6 +155,41 @@ def write_outputs(result: RunResult, summary: pd.DataFrame, out: Path) -> list[P
     return written
 
 
+def write_visuals(result: RunResult, summary: pd.DataFrame, out: Path) -> list[Path]:
+    """``scenario.yaml`` (so that ``followup charts`` can re-draw), ``charts/*.png`` and
+    ``report.html`` in ``out``. The week in the life comes from a small discrete-event run of
+    one prospect, whatever the engine (streamed runs included)."""
+    import matplotlib
+
+    from .charts import render_all
+    from .loader import scenario_to_yaml
+    from .report import write_report
+
+    matplotlib.use("Agg")
+    scenario_file = out / "scenario.yaml"
+    try:
+        text = scenario_to_yaml(result.scenario)
+
+        def write_yaml(path: Path) -> None:
+            path.write_text(text, encoding="utf-8")
+
+        write_atomic(scenario_file, write_yaml)
+        charts = render_all(result, summary, out)
+        report = write_report(result, summary, out, charts=charts)
+    except OSError as exc:
+        fail(f"cannot write into {out}: {exc.strerror or exc}", code=1)
+    return [scenario_file, *charts, report]
+
+
+def files_note(paths: list[Path]) -> str:
+    """The written files for the closing line, the charts as one entry."""
+    charts = [p for p in paths if p.parent.name == "charts" and p.suffix == ".png"]
+    others = [str(p) for p in paths if p not in charts]
+    if charts:
+        others.insert(len(others) - 1, f"{charts[0].parent}/ ({len(charts)} charts)")
+    return ", ".join(others)
+
+
 def json_value(value: object) -> object:
     """A JSON-ready value: numpy scalars unwrapped, NaN as null."""
     item = getattr(value, "item", None)
@@ -235,12 +271,50 @@ def run(
     summary = summarize_stats(result.stats)
     folder = out if out is not None else Path("reports") / scen.name
     written = write_outputs(result, summary, folder)
+    written += write_visuals(result, summary, folder)
     if fmt is OutputFormat.json:
         typer.echo(summary_json(summary))
-        typer.echo(f"wrote {', '.join(map(str, written))}", err=True)
+        typer.echo(f"wrote {files_note(written)}", err=True)
         return
     typer.echo(header_line(result))
     typer.echo(format_table(summary))
+    typer.echo(f"wrote {files_note(written)}")
+
+
+@app.command()
+def charts(
+    folder: Annotated[Path, typer.Argument(help="Output folder of a `followup run`.")],
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Seed of the week in the life.", show_default="the run's (report.html), else 0"
+        ),
+    ] = None,
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Also rewrite report.html.")
+    ] = False,
+) -> None:
+    """Re-draw the charts of a run from its saved results in FOLDER (summary.csv,
+    prospects.parquet, touches.parquet and scenario.yaml) into FOLDER/charts/."""
+    import matplotlib
+
+    from .charts import render_all
+    from .report import load_saved_run, write_report
+
+    with user_errors():
+        try:
+            result, summary = load_saved_run(folder, seed)
+        except FileNotFoundError as exc:
+            fail(str(exc))
+        except (OSError, ValueError) as exc:
+            fail(f"cannot read the results in {folder}: {exc}")
+    matplotlib.use("Agg")
+    try:
+        written = render_all(result, summary, folder)
+        if report:
+            written.append(write_report(result, summary, folder, charts=written))
+    except OSError as exc:
+        fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
     typer.echo(f"wrote {', '.join(map(str, written))}")
 
 

@@ -1,0 +1,266 @@
+"""Charts and the HTML report: every chart states its finding, files are real PNGs, the report
+is self-contained, and ``followup charts DIR`` re-draws from a saved run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import matplotlib.image
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+
+from sim import charts
+from sim.loader import scenario_to_yaml
+from sim.report import compare_to_best, finding_sentences, load_saved_run, write_report
+from sim.run import RunResult, simulate
+from sim.scenario import Scenario
+from sim.summary import summarize
+from tests.conftest import make_scenario
+from tests.test_cli import followup
+
+plt.switch_backend("Agg")
+
+STRATEGIES = ["one-and-done", "persistent-until-no", "channel-mix"]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return make_scenario({"calendar": {"horizon_days": 30}})
+
+
+@pytest.fixture(scope="module")
+def run(scenario: Scenario) -> RunResult:
+    return simulate(scenario, STRATEGIES, prospects=3000, seed=1, engine="vector")
+
+
+@pytest.fixture(scope="module")
+def summary(run: RunResult) -> pd.DataFrame:
+    return summarize(run.prospects, run.touches)
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    run: RunResult, summary: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    out = tmp_path_factory.mktemp("rendered")
+    charts.render_all(run, summary, out)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
+
+
+def title_of(ax: Axes) -> str:
+    return " ".join(ax.get_title(loc) for loc in ("left", "center", "right")).strip()
+
+
+def check_labelled(ax: Axes) -> str:
+    """The Axes has a non-empty title and both axis labels; returns the title on one line."""
+    title = title_of(ax).replace("\n", " ")
+    assert title, "no title"
+    assert ax.get_xlabel().strip(), "no x label"
+    assert ax.get_ylabel().strip(), "no y label"
+    return title
+
+
+def check_png(path: Path) -> None:
+    assert path.is_file(), path
+    assert path.read_bytes()[:8] == PNG_SIGNATURE, f"{path} is not a PNG"
+    pixels = matplotlib.image.imread(path)
+    assert pixels.ndim == 3 and min(pixels.shape[:2]) > 200
+    assert float(pixels.std()) > 0, f"{path} is blank"
+
+
+# -- each chart --------------------------------------------------------------------------------
+
+
+def test_ranking_names_the_best(summary: pd.DataFrame) -> None:
+    best = charts.best_strategy(summary)
+    ax = charts.ranking(summary)
+    title = check_labelled(ax)
+    assert best in title and "per 100 prospects" in title
+    rate = float(summary.query("strategy == @best and metric == 'meeting_rate'")["mean"].iloc[0])
+    assert f"{100 * rate:.1f}" in title
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[int(np.argmax(ax.get_yticks()))] == best  # the top bar
+
+
+def test_charts_draw_on_a_given_axes(summary: pd.DataFrame, run: RunResult) -> None:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(16, 6))
+    assert charts.ranking(summary, ax=left) is left
+    assert charts.outcome_mix(run.prospects, ax=right) is right
+    assert len(fig.axes) == 2
+
+
+def test_reached_by_attempt(run: RunResult) -> None:
+    curve = charts.reach_curve(run.prospects, 12)
+    assert list(curve.index) == list(range(1, 13))
+    values = curve.to_numpy()
+    assert np.all(np.diff(values, axis=0) >= 0) and values.min() >= 0 and values.max() <= 1
+    reached = run.prospects.groupby("strategy")["reached"].mean()
+    assert np.all(curve.iloc[-1] <= reached[curve.columns] + 1e-12)
+    top = str(curve.iloc[-1].idxmax())
+    title = check_labelled(charts.reached_by_attempt(run.prospects, max_attempt=12))
+    assert top in title and "attempt 12" in title
+
+
+def test_cumulative_meetings(run: RunResult, summary: pd.DataFrame) -> None:
+    curve = charts.meeting_curve(run.prospects, run.scenario.horizon)
+    rate = charts.metric_table(summary, "meeting_rate")["mean"]
+    assert np.allclose(curve.iloc[-1], 100 * rate[curve.columns])
+    title = check_labelled(charts.cumulative_meetings(run.prospects, run.scenario.horizon))
+    assert charts.best_strategy(summary) in title and "30 business days" in title
+
+
+def test_pest_frontier(summary: pd.DataFrame) -> None:
+    ax = charts.pest_frontier(summary)
+    title = check_labelled(ax)
+    reach = charts.metric_table(summary, "reach_rate")["mean"]
+    assert str(reach.idxmax()) in title
+    labels = {t.get_text() for t in ax.texts}
+    assert set(STRATEGIES) <= labels  # every point is named
+
+
+def test_cost_per_meeting(summary: pd.DataFrame) -> None:
+    ax = charts.cost_per_meeting(summary)
+    title = check_labelled(ax)
+    minutes = charts.metric_table(summary, "rep_minutes_per_meeting")["mean"]
+    assert str(minutes.idxmin()) in title and "min" in ax.get_xlabel()
+    assert any("min" in t.get_text() for t in ax.texts)
+
+
+def test_outcome_mix(run: RunResult) -> None:
+    shares = charts.outcome_shares(run.prospects)
+    assert np.allclose(shares.sum(axis=1), 1.0)
+    ax = charts.outcome_mix(run.prospects)
+    title = check_labelled(ax)
+    assert str(shares["open"].idxmax()) in title
+    legend = ax.get_legend()
+    assert legend is not None
+    assert {t.get_text() for t in legend.get_texts()} >= {"meeting", "said no", "opted out"}
+
+
+def test_week_in_the_life(scenario: Scenario) -> None:
+    name = "persistent-until-no"
+    prospect = charts.week_prospect(scenario, name, seed=1)
+    assert prospect == charts.week_prospect(scenario, name, seed=1)  # deterministic
+    ax = charts.week_in_the_life(scenario, name, prospect, seed=1)
+    title = check_labelled(ax)
+    assert name in title and f"Prospect {prospect}" in title
+    assert len(ax.get_yticks()) == 5  # one row per business day
+    assert ax.get_legend() is not None
+
+
+def test_eventful_prospect_rule() -> None:
+    touches = pd.DataFrame(
+        {
+            "strategy": "s",
+            "prospect": [5, 5, 5, 2, 2, 7, 7, 7, 7],
+            "day": [0, 1, 2, 0, 1, 0, 1, 9, 9],
+        }
+    )
+    assert charts.eventful_prospect(touches, "s", days=5, min_touches=3) == 5
+    assert charts.eventful_prospect(touches, "s", days=5, min_touches=4) == 5  # most, lowest id
+    assert charts.eventful_prospect(touches, "other") is None
+
+
+# -- all charts, the report, the command ------------------------------------------------------
+
+
+def test_render_all_writes_valid_pngs(rendered: Path) -> None:
+    files = sorted((rendered / "charts").glob("*.png"))
+    assert {p.stem for p in files} == set(charts.CHART_NAMES)
+    for path in files:
+        check_png(path)
+    assert not list((rendered / "charts").glob("*.tmp"))
+
+
+def test_streamed_run_draws_what_it_can(
+    run: RunResult, summary: pd.DataFrame, rendered: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(rendered / "charts", tmp_path / "charts")  # stale charts of a full run
+    streamed = replace(
+        run, prospects=run.prospects.iloc[:0], touches=run.touches.iloc[:0], streamed=True
+    )
+    paths = charts.render_all(streamed, summary, tmp_path)
+    names = [p.stem for p in paths]
+    assert names == ["ranking", "pest_frontier", "cost_per_meeting", "week_in_the_life"]
+    assert sorted(p.stem for p in (tmp_path / "charts").glob("*.png")) == sorted(names)
+
+
+def test_report_is_self_contained(run: RunResult, summary: pd.DataFrame, rendered: Path) -> None:
+    path = write_report(run, summary, rendered)
+    page = path.read_text(encoding="utf-8")
+    n_charts = len(list((rendered / "charts").glob("*.png")))
+    assert page.count('<img src="data:image/png;base64,') == n_charts == len(charts.CHART_NAMES)
+    assert not re.search(r"https?://", page)
+    links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", page)
+    assert links and all(link.startswith(("data:", "#")) for link in links)
+    best = charts.best_strategy(summary)
+    finding = page.split('<div class="finding">', 1)[1].split("</div>", 1)[0]
+    assert f"{best} books the most meetings" in finding
+    assert page.index("Finding") < page.index("<table") < page.index("<img") < page.index("<pre>")
+    assert "horizon_days: 30" in page and "Manifest" in page and "numpy" in page
+    assert not list(rendered.glob("*.tmp"))
+
+
+def test_finding_names_indistinguishable_strategies(run: RunResult, summary: pd.DataFrame) -> None:
+    versus = compare_to_best(run, summary)
+    assert versus is not None and len(versus) == len(STRATEGIES) - 1
+    assert all(v.p_adjusted >= v.p_value - 1e-12 for v in versus)  # BH only raises p-values
+    sentences = finding_sentences(summary, versus)
+    assert sentences[0].startswith(charts.best_strategy(summary))
+    same = [v.strategy for v in versus if v.indistinguishable]
+    if same:
+        assert "indistinguishable" in sentences[1] and all(s in sentences[1] for s in same)
+    else:
+        assert "significantly fewer" in sentences[1]
+
+
+def test_followup_charts_redraws_a_saved_run(scenario: Scenario, tmp_path: Path) -> None:
+    scenario_file = tmp_path / "short.yaml"
+    scenario_file.write_text(scenario_to_yaml(scenario), encoding="utf-8")
+    out = tmp_path / "run"
+    r = followup(
+        "run",
+        str(scenario_file),
+        "--engine",
+        "vector",
+        "--strategies",
+        ",".join(STRATEGIES),
+        "--prospects",
+        "3000",
+        "--seed",
+        "2",
+        "--out",
+        str(out),
+    )
+    assert r.returncode == 0, r.stderr
+    assert (out / "report.html").is_file() and (out / "scenario.yaml").is_file()
+    drawn = {p.name: p.read_bytes() for p in (out / "charts").glob("*.png")}
+    assert set(drawn) == {f"{n}.png" for n in charts.CHART_NAMES}
+    shutil.rmtree(out / "charts")
+    r = followup("charts", str(out))
+    assert r.returncode == 0, r.stderr
+    for name, before in drawn.items():
+        check_png(out / "charts" / name)
+        assert (out / "charts" / name).read_bytes() == before  # same data, same seed: same chart
+    result, _ = load_saved_run(out)
+    assert result.seed == 2 and result.strategies == STRATEGIES
+
+
+def test_followup_charts_needs_a_run_folder(tmp_path: Path) -> None:
+    r = followup("charts", str(tmp_path))
+    assert r.returncode == 2
+    assert "scenario.yaml" in r.stderr and "Traceback" not in r.stderr
