@@ -39,6 +39,9 @@ class Opt(IntFlag):
     """A new template each time: no habituation builds up."""
     withhold_info = 256
     """Information only once a meeting is agreed (info seekers must meet or go)."""
+    wait_if_away = 512
+    """The rep holds this touch while the receptionist has reported the prospect away, and
+    makes it the first business day after the reported return (engines ignore the bit)."""
 
 
 OPTION_NAMES = tuple(o.name for o in Opt if o.name)

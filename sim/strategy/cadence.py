@@ -14,13 +14,17 @@ from typing import Annotated, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..channels import Channel
 from ..clock import parse_time
 from .base import Observations, Opt, Strategy, TouchPlan
 
 STOP, CONTINUE = -1, -2
+FAVORED = -2
+"""Step channel code: the prospect's favoured venue, once learnt through ground rules."""
+VENUE_CHANNEL = np.array([Channel.email, Channel.call_cell, Channel.text, Channel.social])
+"""The channel used for each favoured venue (0 email, 1 phone, 2 text, 3 social)."""
 NEVER = np.iinfo(np.int64).max // 4
 Memory = dict[str, NDArray[Any]]
 ChannelName = Annotated[str, Field(description="a channel of the model")]
@@ -34,6 +38,9 @@ class StepSpec(BaseModel):
     day: int = Field(ge=0, le=2000)
     time: str | list[str] = "10:00"
     channel: ChannelName
+    """A channel, or ``favored``: the venue the prospect named when ground rules were set
+    (email, a cell call, text or social), and ``fallback`` until the rep knows it."""
+    fallback: ChannelName = "email"
     template: str = "default"
     value: bool = False
     leave_voicemail: bool = False
@@ -44,12 +51,16 @@ class StepSpec(BaseModel):
     permission: bool = False
     vary_template: bool = False
     withhold_info: bool = False
+    wait_if_away: bool = False
 
-    @field_validator("channel")
+    @field_validator("channel", "fallback")
     @classmethod
-    def _channel(cls, v: str) -> str:
-        if v not in Channel.__members__:
-            raise ValueError(f"must be one of: {', '.join(Channel.__members__)}")
+    def _channel(cls, v: str, info: ValidationInfo) -> str:
+        allowed = [*Channel.__members__, *(["favored"] if info.field_name == "channel" else [])]
+        if v not in allowed:
+            raise ValueError(f"must be one of: {', '.join(allowed)}")
+        if info.field_name == "fallback" and v == "favored":
+            raise ValueError("the fallback must be a channel")
         return v
 
     @field_validator("time")
@@ -162,7 +173,11 @@ class Cadence(Strategy):
         self.phase_on_no = np.array([target(p.on_no) for p in phases], dtype=np.int64)
         width = max(len(s.minutes) for s in steps)
         self.step_offset = np.array([s.day for s in steps], dtype=np.int64)
-        self.step_channel = np.array([Channel[s.channel] for s in steps], dtype=np.int8)
+        self.step_channel = np.array(
+            [FAVORED if s.channel == "favored" else Channel[s.channel] for s in steps],
+            dtype=np.int8,
+        )
+        self.step_fallback = np.array([Channel[s.fallback] for s in steps], dtype=np.int8)
         self.step_ntimes = np.array([len(s.minutes) for s in steps], dtype=np.int64)
         self.step_minutes = np.array(
             [s.minutes + [0] * (width - len(s.minutes)) for s in steps], dtype=np.int16
@@ -220,6 +235,10 @@ class Cadence(Strategy):
         plan = TouchPlan.empty(self.max_per_day, obs.n)
         cand = np.flatnonzero(mem["due"] <= day)
         cand = cand[~obs.closed[cand]]
+        held = self.step_flags & Opt.wait_if_away
+        if held.any():  # the rep holds these touches while the prospect is reported away
+            g = self.phase_first[mem["phase"][cand]] + mem["step"][cand]
+            cand = cand[~((held[g] != 0) & (obs.away_until[cand] >= day))]
         for slot in range(self.max_per_day):
             if self.max_touches is not None:
                 cand = cand[obs.attempts[cand] + slot < self.max_touches]
@@ -227,10 +246,19 @@ class Cadence(Strategy):
                 break
             phase, cycle = mem["phase"][cand], mem["cycle"][cand]
             g = self.phase_first[phase] + mem["step"][cand]
-            plan.channel[slot, cand] = self.step_channel[g]
+            channel = self.step_channel[g]
+            venue = obs.favored_known[cand]
+            channel = np.where(
+                channel == FAVORED,
+                np.where(venue >= 0, VENUE_CHANNEL[np.maximum(venue, 0)], self.step_fallback[g]),
+                channel,
+            )
+            plan.channel[slot, cand] = channel
             plan.minute[slot, cand] = self.step_minutes[g, cycle % self.step_ntimes[g]]
             plan.template[slot, cand] = self.step_template[g]
             plan.flags[slot, cand] = self.step_flags[g]
+            # a touch made late (held, or delayed) moves the rest of the phase with it
+            mem["entry"][cand] += day - mem["due"][cand]
             self._advance(mem, cand, day)
             cand = cand[mem["due"][cand] <= day]
         return plan
