@@ -340,6 +340,21 @@ def engage(
     return code
 
 
+def track_open(
+    sc: Scenario, obs: Observations, idx: Index, day: int, read: ArrayLike, u: ArrayLike
+) -> NDArray[np.bool_]:
+    """The rep's email tracking at a triage session: a read email shows as opened unless the
+    tracking misses it; an unread one shows a false open. ``u``: one uniform per email."""
+    tr = sc.tracking
+    uu = np.asarray(u)
+    shown = np.where(np.asarray(read, dtype=bool), uu >= tr.miss, uu < tr.false_open)
+    shown &= tr.enabled
+    if np.any(shown):
+        who, _ = _select(idx, shown, 0)
+        obs.last_open_day[who] = day
+    return np.asarray(shown)
+
+
 def _talked(st: State, obs: Observations, idx: Index, day: int) -> None:
     obs.last_positive_day[idx] = day
 

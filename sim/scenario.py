@@ -329,6 +329,16 @@ class Response(Params):
     info_seeker_meeting_if_withheld: Prob = 0.3
 
 
+class Tracking(Params):
+    """Email-open tracking as the rep sees it: a read email shows as opened unless the
+    tracking misses it (images blocked); an email left unread may show a false open (privacy
+    proxies that fetch every image)."""
+
+    enabled: bool = True
+    miss: Prob = 0.15
+    false_open: Prob = 0.05
+
+
 class Competitors(Params):
     h_competitor: Prob = 0.03
     """Chance per in-market day without a meeting with you that the prospect buys elsewhere."""
@@ -350,6 +360,7 @@ class Scenario(Params):
     channels: Channels = Channels()
     response: Response = Response()
     competitors: Competitors = Competitors()
+    tracking: Tracking = Tracking()
     strategies: list[str] = Field(
         default_factory=lambda: [
             "no-follow-up",

@@ -82,9 +82,50 @@ def test_no_call_is_made_inside_a_reported_absence() -> None:
     until = life.away_until[reported.day.to_numpy(), reported.prospect.to_numpy()]
     assert (until >= reported.day.to_numpy()).all()
     window = reported.assign(until=until).set_index("prospect")
-    calls = t[(t.channel == "call_desk")].join(window, on="prospect", rsuffix="_report")
+    calls = t[(t.channel == "call_desk")].join(window.add_suffix("_report"), on="prospect")
     calls = calls[calls.day_report.notna()]
-    inside = (calls.day > calls.day_report) & (calls.day <= calls.until)
+    inside = (calls.day > calls.day_report) & (calls.day <= calls.until_report)
     assert not inside.any()
-    after = calls[calls.day > calls.until]
+    after = calls[calls.day > calls.until_report]
     assert len(after) > 0  # and they do resume after the return
+
+
+def test_precision_calls_after_an_open_and_switches_after_three_silent_emails() -> None:
+    silent = _plan("precision", 16, Observations(1))
+    assert [(d, c) for d, c, _ in silent] == [
+        (0, "email"), (3, "email"), (6, "email"), (9, "call_desk"), (12, "social"),
+        (15, "call_desk"),
+    ]  # fmt: skip
+    s = get_strategy("precision")
+    obs = Observations(1)
+    seen = []
+    for d in range(10):
+        if d == 4:
+            obs.last_open_day[0] = 3  # the day-3 email shows as opened
+        plan = s.decide(d, obs)
+        seen += [(d, Channel(int(c)).name) for c in plan.channel[:, 0] if c >= 0]
+    assert seen == [(0, "email"), (3, "email"), (4, "call_cell"), (7, "email")]
+
+
+def test_tracking_shows_reads_with_misses_and_false_opens() -> None:
+    """Nobody replies, so precision calls on day 1 exactly when the day-0 email showed as
+    opened: P(call | read) = 1 - miss and P(call | unread) = false_open, on both engines."""
+    from tests.conftest import deep_update, make_scenario, quiet_patch
+
+    patch = deep_update(quiet_patch(p_positive=1e-8), {
+        "calendar": {"horizon_days": 3},
+        "population": {"loads": {"email": {"kind": "lognormal", "median": 120, "sigma": 0.5}}},
+        "tracking": {"miss": 0.2, "false_open": 0.1},
+    })  # fmt: skip
+    sc = make_scenario(patch)
+    for engine, n in (("des", 4000), ("vector", 100_000)):
+        t = simulate(sc, ["precision"], prospects=n, seed=9, engine=engine).touches
+        first = t[t.attempt == 1].set_index("prospect")
+        called = t[(t.day == 1) & (t.channel == "call_cell")].prospect
+        read = first.result == "read"
+        shown = first.index.isin(called)
+        assert 0.2 < read.mean() < 0.95, engine  # both groups are well populated
+        for group, expected in ((read, 0.8), (~read, 0.1)):
+            rate = shown[group.to_numpy()].mean()
+            se = np.sqrt(expected * (1 - expected) / group.sum())
+            assert abs(rate - expected) < 4 * se, (engine, rate, expected)

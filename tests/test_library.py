@@ -43,10 +43,9 @@ ADDED = (
 )
 ORIGINAL = ("no-follow-up", "one-and-done", "persistent-until-no", "breakup-after-two")
 NOT_YET = {
-    "precision": "reacts to email opens (tracking)",
     "numbers-game": "needs rep capacity and a stream of new prospects",
 }
-ADAPTIVE = ("four-business-days", "receptionist")
+ADAPTIVE = ("four-business-days", "receptionist", "precision")
 """Strategies whose touches depend on what the rep learns (tests/test_adaptive.py)."""
 MECHANISMS = {
     "inbox competition", "availability", "away periods", "urgency crossing", "value",

@@ -30,7 +30,16 @@ from numpy.random import Generator
 from ..behaviour import load_per_window, p_pickup, salience, session_minutes
 from ..channels import CALLS, INBOX_OF, MESSAGES, Channel, Inbox
 from ..clock import DAY_END_MINUTE, PLAN_MINUTE, absolute_minute, format_time, parse_time
-from ..dynamics import State, charge, charge_voicemail, end_day, engage, perceive, start_day
+from ..dynamics import (
+    State,
+    charge,
+    charge_voicemail,
+    end_day,
+    engage,
+    perceive,
+    start_day,
+    track_open,
+)
 from ..outcomes import TOUCH_COLUMNS, Result, Status, prospects_frame, touches_frame
 from ..population import DayLife, draw_population
 from ..scenario import Scenario
@@ -215,7 +224,10 @@ def triage(w: World, i: int, item: Item, day: int, minute: float) -> Events:
         return
     yield w.wait_until(day, sessions[k])
     sc, st, tr = w.sc, w.state, w.traits
-    if st.closed(i) or w.life.away[day, i]:
+    if st.closed(i):
+        return
+    if w.life.away[day, i]:
+        _track(w, i, item, day, read=False)
         return
     habits = sc.inboxes.of(inbox)
     t = item.touch
@@ -240,7 +252,9 @@ def triage(w: World, i: int, item: Item, day: int, minute: float) -> Events:
     if outranked_by >= habits.attention:
         text = f"{item.channel.name} from you buried: {outranked_by} of {len(competitors)}"
         w.note(i, day, at, "buried", f"{text} new items rank higher (reads {habits.attention})")
+        _track(w, i, item, day, read=False)
         return
+    _track(w, i, item, day, read=True)
     w.note(i, day, at, "read", f"reads your {item.channel.name} '{t.template_name}' "
            f"({outranked_by} of {len(competitors)} new items ranked higher)")  # fmt: skip
     rec = item.record
@@ -262,6 +276,17 @@ def triage(w: World, i: int, item: Item, day: int, minute: float) -> Events:
     _respond(w, i, t, rec, item.channel, day, at, live=False, attempt=item.attempt)
     if t.flags & Opt.value:
         st.u[i] += sc.urgency.value_boost
+
+
+def _track(w: World, i: int, item: Item, day: int, *, read: bool) -> None:
+    """The rep's email tracking sees the session's outcome (with misses and false opens)."""
+    shown = (
+        item.channel is Channel.email
+        and w.sc.tracking.enabled
+        and track_open(w.sc, w.obs, i, day, read, w.rng(i, "tracking").random())
+    )
+    if shown:
+        w.note(i, day, None, "tracking", "your tracking shows the email as opened")
 
 
 # --- touch kinds ---------------------------------------------------------------------------

@@ -63,6 +63,8 @@ class Observations:
     last_voicemail_day: NDArray[np.int32] = field(init=False)
     last_positive_day: NDArray[np.int32] = field(init=False)
     last_no_day: NDArray[np.int32] = field(init=False)
+    last_open_day: NDArray[np.int32] = field(init=False)
+    """Last day an email showed as opened (tracking: misses some reads, invents some opens)."""
     closed: NDArray[np.bool_] = field(init=False)
     """Meeting booked, opted out, or told they bought elsewhere: no more touches."""
     away_until: NDArray[np.int32] = field(init=False)
@@ -81,6 +83,7 @@ class Observations:
         self.last_voicemail_day = never.copy()
         self.last_positive_day = never.copy()
         self.last_no_day = never.copy()
+        self.last_open_day = never.copy()
         self.closed = np.zeros(n, dtype=bool)
         self.away_until = never.copy()
         self.favored_known = np.full(n, -1, dtype=np.int8)

@@ -104,6 +104,8 @@ class PhaseSpec(BaseModel):
     then: str = "stop"
     on_positive: str = "stop"
     on_no: str = "stop"
+    on_open: str = "continue"
+    """Where to go when the rep's tracking shows an email opened (without a reply yet)."""
 
     @model_validator(mode="after")
     def _order(self) -> PhaseSpec:
@@ -136,7 +138,7 @@ class CadenceSpec(BaseModel):
         if len(set(names)) != len(names):
             raise ValueError(f"phase names must be unique: {names}")
         for p in self.phases:
-            for key in ("then", "on_positive", "on_no"):
+            for key in ("then", "on_positive", "on_no", "on_open"):
                 target = getattr(p, key)
                 allowed = {*names, "stop"} | ({"continue"} if key != "then" else set())
                 if target not in allowed:
@@ -171,6 +173,7 @@ class Cadence(Strategy):
         self.phase_then = np.array([target(p.then) for p in phases], dtype=np.int64)
         self.phase_on_pos = np.array([target(p.on_positive) for p in phases], dtype=np.int64)
         self.phase_on_no = np.array([target(p.on_no) for p in phases], dtype=np.int64)
+        self.phase_on_open = np.array([target(p.on_open) for p in phases], dtype=np.int64)
         width = max(len(s.minutes) for s in steps)
         self.step_offset = np.array([s.day for s in steps], dtype=np.int64)
         self.step_channel = np.array(
@@ -199,6 +202,7 @@ class Cadence(Strategy):
             mem["stopped"] = np.zeros(n, dtype=bool)
             mem["seen_pos"] = np.full(n, -1, dtype=np.int64)
             mem["seen_no"] = np.full(n, -1, dtype=np.int64)
+            mem["seen_open"] = np.full(n, -1, dtype=np.int64)
             self._due(mem, np.arange(n))
         return mem
 
@@ -227,6 +231,7 @@ class Cadence(Strategy):
         for last, seen, table in (
             (obs.last_positive_day, "seen_pos", self.phase_on_pos),
             (obs.last_no_day, "seen_no", self.phase_on_no),
+            (obs.last_open_day, "seen_open", self.phase_on_open),
         ):
             fresh = np.flatnonzero((last > mem[seen]) & ~mem["stopped"])
             if len(fresh):

@@ -34,7 +34,16 @@ from ..behaviour import (
 )
 from ..channels import FAVORED_CODE, INBOX_CODE, Channel, Inbox
 from ..clock import parse_time
-from ..dynamics import State, charge, charge_voicemail, end_day, engage, perceive, start_day
+from ..dynamics import (
+    State,
+    charge,
+    charge_voicemail,
+    end_day,
+    engage,
+    perceive,
+    start_day,
+    track_open,
+)
 from ..outcomes import TOUCH_COLUMNS, Result, prospects_frame, touches_frame
 from ..population import DayLife, LifeStream, draw_traits
 from ..scenario import Scenario
@@ -379,9 +388,10 @@ class Chunk:
     def _triage(self, d: int, it: Batch) -> None:
         """Triage sessions: each due item is read with chance P(K < A), then perceived."""
         sc, st, t = self.sc, self.state, self.t
-        it = it.where(~st.closed(it.idx) & ~self.today.away[it.idx])
+        it = it.where(~st.closed(it.idx))
         if not len(it.idx):
             return
+        away = self.today.away[it.idx]
         who, ch, flags = it.idx, it.channel, it.flags
         inbox = _INBOX[ch]
         since = d - st.primed_day[who]
@@ -397,7 +407,11 @@ class Chunk:
         )  # fmt: skip
         evening = self.traits.always_on[who] & t.evening[inbox]
         lam = load_per_window(self.traits.load[inbox, who], t.triage[inbox], evening)
-        it = it.where(self.draws.take(who) < p_read(lam, s, t.attention[inbox]))
+        read = ~away & (self.draws.take(who) < p_read(lam, s, t.attention[inbox]))
+        email = ch == Channel.email
+        if sc.tracking.enabled and email.any():
+            track_open(sc, self.obs, who[email], d, read[email], self.draws.take(who[email]))
+        it = it.where(read)
         if not len(it.idx):
             return
         vm = it.channel == Channel.voicemail
