@@ -14,8 +14,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# scenarios/baseline.yaml, every strategy, vector engine, 50,000 prospects: writes reports/baseline/
 run: $(STAMP)
-	$(BIN)/followup run scenarios/baseline.yaml --out reports/baseline
+	$(BIN)/followup run
 
 test: $(STAMP) lint typecheck pytest
 

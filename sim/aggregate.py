@@ -1,7 +1,9 @@
 """Sufficient statistics of a strategy's outcomes: mergeable, so large runs stream.
 
 A ``StrategyStats`` holds counts, sums, sums of squares and cross-products, a histogram of
-days to first response, and dials and pick-ups. Summing the stats of two sets of prospects
+days to first response, dials and pick-ups, histograms of the attempt that brought the first
+two-way contact (all prospects, and those who went on to a meeting), and counts of touches by
+attempt and channel (``TOUCH_COUNTS``). Summing the stats of two sets of prospects
 gives the stats of their union, so a run of any size keeps one small object per strategy
 per chunk instead of a row per prospect; the summary's estimates and intervals are computed
 from these statistics alone (``sim.summary``).
@@ -14,6 +16,9 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+
+from .channels import Channel
+from .outcomes import RESPONSE_LABELS, Result
 
 FLAGS = (
     "meeting",
@@ -30,6 +35,40 @@ VALUES = ("touches", "rep_minutes", "cost")
 """Per-prospect quantities with means and (against meetings) ratios."""
 POSITIVE_OUTCOMES = ("meeting", "nurture", "conversing")
 DIAL_CHANNELS = ("call_desk", "call_cell")
+CHANNEL_NAMES = tuple(c.name for c in Channel)
+RESULT_NAMES = tuple(r.name for r in Result)
+TOUCH_COUNTS = ("sent", "reached", "read", "positive", "no", "opted_out")
+"""What ``StrategyStats.touch_counts`` counts per attempt and channel, last axis in this order.
+
+- ``sent``: touches made;
+- ``reached``: touches that got to the prospect: a call picked up (result ``picked_up``), a
+  message read (result ``read``) or a voicemail heard (``voicemail_heard``). One-way reads
+  count, so this is wider than a prospect's ``reached`` (a two-way contact);
+- ``read``: a message read or a voicemail heard (``reached`` but pick-ups);
+- ``positive``, ``no``: the prospect's response to the touch (``response``); the rare
+  ``lost`` (bought elsewhere) is neither;
+- ``opted_out``: the touch made the prospect opt out.
+"""
+
+
+def _zeros_touch_counts() -> NDArray[np.int64]:
+    return np.zeros((0, len(CHANNEL_NAMES), len(TOUCH_COUNTS)), dtype=np.int64)
+
+
+def _add_padded(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``a + b`` for arrays that differ only in their first dimension, zero-padded."""
+    out = np.zeros((max(len(a), len(b)), *a.shape[1:]), dtype=np.int64)
+    out[: len(a)] += a
+    out[: len(b)] += b
+    return out
+
+
+def _codes(column: pd.Series, names: tuple[str, ...]) -> NDArray[np.int64]:
+    """Integer codes of a column of names (a categorical in ``names`` order, or plain text)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and tuple(column.cat.categories) == names:
+        return np.asarray(column.cat.codes, dtype=np.int64)
+    index = {name: i for i, name in enumerate(names)}
+    return np.asarray(column.astype(str).map(index).fillna(-1), dtype=np.int64)
 
 
 @dataclass
@@ -47,12 +86,17 @@ class StrategyStats:
     dials: int = 0
     pickups: int = 0
     has_touches: bool = False
+    first_contact: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Histogram of the attempt that brought the first two-way contact (index = attempt; 0 =
+    before the first touch); prospects never reached are not counted."""
+    first_contact_meeting: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """``first_contact`` over the prospects who went on to book a meeting."""
+    touch_counts: NDArray[np.int64] = field(default_factory=_zeros_touch_counts)
+    """Touches by attempt (index, 1-based as in the touch log), channel (``Channel`` order) and
+    counter (``TOUCH_COUNTS`` order); empty without a touch log."""
 
     def __add__(self, other: StrategyStats) -> StrategyStats:
-        size = max(len(self.first_response), len(other.first_response))
-        hist = np.zeros(size, dtype=np.int64)
-        hist[: len(self.first_response)] += self.first_response
-        hist[: len(other.first_response)] += other.first_response
+        hist = _add_padded(self.first_response, other.first_response)
         return StrategyStats(
             n=self.n + other.n,
             counts={k: self.counts[k] + other.counts[k] for k in FLAGS},
@@ -63,6 +107,11 @@ class StrategyStats:
             dials=self.dials + other.dials,
             pickups=self.pickups + other.pickups,
             has_touches=self.has_touches or other.has_touches,
+            first_contact=_add_padded(self.first_contact, other.first_contact),
+            first_contact_meeting=_add_padded(
+                self.first_contact_meeting, other.first_contact_meeting
+            ),
+            touch_counts=_add_padded(self.touch_counts, other.touch_counts),
         )
 
     @classmethod
@@ -85,21 +134,65 @@ class StrategyStats:
         values = {k: prospects[k].to_numpy(dtype=float) for k in VALUES}
         days = prospects["first_response_day"].to_numpy(dtype=float)
         days = days[~np.isnan(days)].astype(np.int64)
+        attempt = prospects["first_contact_attempt"].to_numpy(dtype=float)
+        contacted = ~np.isnan(attempt)
+        first = attempt[contacted].astype(np.int64)
+        first_met = attempt[contacted & meeting].astype(np.int64)
         stats = cls(
             n=len(prospects),
             counts={k: int(v.sum()) for k, v in flags.items()},
             sums={k: float(v.sum()) for k, v in values.items()},
             squares={k: float((v * v).sum()) for k, v in values.items()},
             with_meeting={k: float(v[meeting].sum()) for k, v in values.items()},
-            first_response=np.bincount(days) if len(days) else np.zeros(0, np.int64),
+            first_response=_histogram(days),
+            first_contact=_histogram(first),
+            first_contact_meeting=_histogram(first_met),
         )
         if touches is not None:
-            dials = touches["channel"].astype(str).isin(DIAL_CHANNELS).to_numpy(dtype=bool)
-            picked = (touches["result"].astype(str) == "picked_up").to_numpy(dtype=bool)
+            channel = _codes(touches["channel"], CHANNEL_NAMES)
+            result = _codes(touches["result"], RESULT_NAMES)
+            picked = result == Result.picked_up
+            dials = np.isin(channel, [Channel[c].value for c in DIAL_CHANNELS])
             stats.dials = int(dials.sum())
             stats.pickups = int((dials & picked).sum())
+            stats.touch_counts = _touch_counts(touches, channel, picked, result == Result.read)
             stats.has_touches = True
         return stats
+
+
+def _histogram(values: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Counts of each whole number ``0 .. max(values)``."""
+    if not len(values):
+        return np.zeros(0, np.int64)
+    return np.bincount(values).astype(np.int64)
+
+
+def _touch_counts(
+    touches: pd.DataFrame,
+    channel: NDArray[np.int64],
+    picked: NDArray[np.bool_],
+    read_result: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    """``StrategyStats.touch_counts`` of a touch log (see ``TOUCH_COUNTS``)."""
+    n_channels = len(CHANNEL_NAMES)
+    if not len(touches):
+        return _zeros_touch_counts()
+    attempt = touches["attempt"].to_numpy(dtype=np.int64)
+    size = (int(attempt.max()) + 1) * n_channels
+    key = attempt * n_channels + channel
+    read = read_result | touches["voicemail_heard"].to_numpy(dtype=bool)
+    response = _codes(touches["response"], RESPONSE_LABELS)
+    flags = (
+        np.ones(len(touches), dtype=bool),
+        picked | read,
+        read,
+        response == RESPONSE_LABELS.index("positive"),
+        response == RESPONSE_LABELS.index("no"),
+        touches["opted_out"].to_numpy(dtype=bool),
+    )
+    known = channel >= 0
+    counts = [np.bincount(key[flag & known], minlength=size) for flag in flags]
+    return np.stack(counts, axis=-1).reshape(-1, n_channels, len(TOUCH_COUNTS)).astype(np.int64)
 
 
 def stats_by_strategy(
@@ -125,4 +218,4 @@ def merge(parts: list[dict[str, StrategyStats]]) -> dict[str, StrategyStats]:
     return out
 
 
-__all__ = ["StrategyStats", "fields", "merge", "stats_by_strategy"]
+__all__ = ["TOUCH_COUNTS", "StrategyStats", "fields", "merge", "stats_by_strategy"]

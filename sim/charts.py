@@ -33,7 +33,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
 from .outcomes import Status
-from .summary import strategies_in_order
+from .summary import best_strategy, metric_table, ranked, strategies_in_order
 
 if TYPE_CHECKING:
     from .des.day import DaySchedule
@@ -126,35 +126,6 @@ def _value_grid(ax: Axes, axis: str) -> None:
 # -- data from a summary -----------------------------------------------------------------------
 
 
-def metric_table(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """One metric of a ``summarize`` frame: ``mean, ci_low, ci_high`` indexed by strategy, in
-    the summary's order (an empty frame when the metric is missing)."""
-    rows = summary[(summary["metric"].astype(str) == metric).to_numpy()]
-    frame = rows[["mean", "ci_low", "ci_high"]].astype(float)
-    frame.index = pd.Index(rows["strategy"].astype(str).to_list(), name="strategy")
-    return frame
-
-
-def ranked(summary: pd.DataFrame) -> list[str]:
-    """Strategies by meeting rate, best first (ties keep the summary's order, NaN last)."""
-    rate = metric_table(summary, "meeting_rate")["mean"]
-    names = [s for s in strategies_in_order(summary) if s in rate.index]
-
-    def key(name: str) -> float:
-        value = float(rate[name])
-        return math.inf if math.isnan(value) else -value
-
-    return sorted(names, key=key)
-
-
-def best_strategy(summary: pd.DataFrame) -> str:
-    """The strategy with the highest meeting rate."""
-    order = ranked(summary)
-    if not order:
-        raise ValueError("the summary has no meeting_rate rows")
-    return order[0]
-
-
 def _errors(frame: pd.DataFrame, scale: float = 1.0) -> np.ndarray:
     """Asymmetric error bar lengths (2 x n) from ``mean, ci_low, ci_high``; 0 where NaN."""
     mean = frame["mean"].to_numpy(float) * scale
@@ -174,7 +145,7 @@ def _n_note(summary: pd.DataFrame) -> str:
 def _groups(prospects: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """The outcome table split by strategy, in order of first appearance."""
     names = prospects["strategy"].astype(str)
-    return [(s, prospects[(names == s).to_numpy()]) for s in strategies_in_order(prospects)]
+    return [(str(s), rows) for s, rows in prospects.groupby(names, sort=False, observed=True)]
 
 
 def reach_curve(prospects: pd.DataFrame, max_attempt: int = 12) -> pd.DataFrame:

@@ -13,8 +13,10 @@ import os
 import re
 import tempfile
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -28,9 +30,11 @@ from .loader import load_scenario
 from .run import ENGINES, RunResult, simulate
 from .scenario import Scenario
 from .strategy.library import expand, library_names, library_specs
-from .summary import format_table, summarize_stats
+from .summary import format_table, half_widths, prospects_for_precision, summarize_stats
+from .tables import run_tables
 
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
+DEFAULT_PROSPECTS = 50_000
 
 app = typer.Typer(
     name="followup",
@@ -82,19 +86,28 @@ def known_strategies(scenario: Scenario) -> list[str]:
 
 
 def strategy_list(option: str | None, scenario: Scenario) -> list[str]:
-    """The ``--strategies`` option as names (``all`` is kept for ``simulate`` to expand)."""
-    if option is None:
-        if not scenario.strategies:
-            fail("the scenario lists no strategies; give some with --strategies")
-        return list(scenario.strategies)
-    names = [n.strip() for n in option.split(",") if n.strip()]
+    """The ``--strategies`` option as names: ``all`` (the default; kept for ``simulate`` to
+    expand into the library plus the scenario's own) or ``scenario`` (the scenario's
+    ``strategies`` list) may stand among the names."""
+    names = [n.strip() for n in (option or "all").split(",") if n.strip()]
     if not names:
         fail("--strategies: no strategy names given")
+    if "scenario" in names:
+        if not scenario.strategies:
+            fail("--strategies scenario: the scenario lists no strategies")
+        at = names.index("scenario")
+        names[at : at + 1] = list(scenario.strategies)
+        names = list(dict.fromkeys(n for n in names if n != "scenario"))
     known = known_strategies(scenario)
     unknown = [n for n in names if n not in known and n != "all"]
     if unknown:
         fail(f"unknown strategy {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
     return names
+
+
+def default_workers() -> int:
+    """Worker processes when ``--workers`` is not given: 2 on a machine with 2 CPUs or more."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def one_strategy(option: str | None, scenario: Scenario) -> str:
@@ -131,12 +144,28 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def write_outputs(result: RunResult, summary: pd.DataFrame, out: Path) -> list[Path]:
-    """``summary.csv``, ``prospects.parquet`` and ``touches.parquet`` in ``out`` (a streamed
-    run has only the summary)."""
-    files: dict[str, Callable[[Path], None]] = {
-        "summary.csv": lambda p: summary.to_csv(p, index=False)
-    }
+RUN_FILES = (
+    "summary.csv",
+    "comparisons.csv",
+    "touch_stats.csv",
+    "by_attempt.csv",
+    "prospects.parquet",
+    "touches.parquet",
+)
+"""Data files of ``followup run``, in the order they are written (``manifest.json``,
+``scenario.yaml``, the charts and ``report.html`` follow)."""
+
+
+def write_outputs(
+    result: RunResult, summary: pd.DataFrame, tables: dict[str, pd.DataFrame], out: Path
+) -> list[Path]:
+    """``summary.csv``, the ``tables`` (``sim.tables.run_tables``: ``comparisons.csv``,
+    ``touch_stats.csv``, ``by_attempt.csv``), ``prospects.parquet`` and ``touches.parquet`` in
+    ``out``. A streamed run keeps no outcome table or touch log: it has no parquet files and
+    no ``comparisons.csv``. Files of these names that this run does not write (left by an
+    earlier run in the same folder) are removed, so the folder never mixes two runs."""
+    files: dict[str, Callable[[Path], None]] = {"summary.csv": csv_writer(summary)}
+    files.update({filename: csv_writer(table) for filename, table in tables.items()})
     if not result.streamed:
         files["prospects.parquet"] = lambda p: result.prospects.to_parquet(
             p, engine="pyarrow", index=False
@@ -145,20 +174,52 @@ def write_outputs(result: RunResult, summary: pd.DataFrame, out: Path) -> list[P
             p, engine="pyarrow", index=False
         )
     written = []
-    for filename, write in files.items():
+    for filename in RUN_FILES:
         path = out / filename
         try:
-            write_atomic(path, write)
+            if filename not in files:
+                path.unlink(missing_ok=True)
+                continue
+            write_atomic(path, files[filename])
         except OSError as exc:
             fail(f"cannot write {path}: {exc.strerror or exc}", code=1)
         written.append(path)
     return written
 
 
-def write_visuals(result: RunResult, summary: pd.DataFrame, out: Path) -> list[Path]:
+def csv_writer(table: pd.DataFrame) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        table.to_csv(path, index=False)
+
+    return write
+
+
+def write_manifest(info: dict[str, object], out: Path) -> Path:
+    """``manifest.json`` in ``out`` (``sim.report.manifest``)."""
+    path = out / "manifest.json"
+    text = json.dumps({k: json_value(v) for k, v in info.items()}, indent=2, allow_nan=False)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text + "\n", encoding="utf-8")
+
+    try:
+        write_atomic(path, write)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}", code=1)
+    return path
+
+
+def write_visuals(
+    result: RunResult,
+    summary: pd.DataFrame,
+    out: Path,
+    comparisons: pd.DataFrame | None = None,
+    info: dict[str, object] | None = None,
+) -> list[Path]:
     """``scenario.yaml`` (so that ``followup charts`` can re-draw), ``charts/*.png`` and
-    ``report.html`` in ``out``. The week in the life comes from a small discrete-event run of
-    one prospect, whatever the engine (streamed runs included)."""
+    ``report.html`` (its finding from ``comparisons`` when given; ``info``: its manifest) in
+    ``out``. The week in the life comes from a small discrete-event run of one prospect,
+    whatever the engine (streamed runs included)."""
     import matplotlib
 
     from .charts import render_all
@@ -175,7 +236,7 @@ def write_visuals(result: RunResult, summary: pd.DataFrame, out: Path) -> list[P
 
         write_atomic(scenario_file, write_yaml)
         charts = render_all(result, summary, out)
-        report = write_report(result, summary, out, charts=charts)
+        report = write_report(result, summary, out, comparisons, charts=charts, info=info)
     except OSError as exc:
         fail(f"cannot write into {out}: {exc.strerror or exc}", code=1)
     return [scenario_file, *charts, report]
@@ -191,7 +252,9 @@ def files_note(paths: list[Path]) -> str:
 
 
 def json_value(value: object) -> object:
-    """A JSON-ready value: numpy scalars unwrapped, NaN as null."""
+    """A JSON-ready value: numpy scalars unwrapped, NaN as null (inside dicts too)."""
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
     item = getattr(value, "item", None)
     if callable(item):
         value = item()
@@ -229,15 +292,18 @@ ScenarioArg = Annotated[
 @app.command()
 def run(
     scenario: ScenarioArg = None,
-    engine: Annotated[str, typer.Option(help="Simulation engine.")] = "des",
+    engine: Annotated[str, typer.Option(help="Simulation engine.")] = "vector",
     strategies: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated strategy names, or 'all'.",
-            show_default="the scenario's list",
+            help="Comma-separated strategy names; 'all' (the library plus the scenario's own) "
+            "or 'scenario' (the scenario's strategies list).",
+            show_default="all",
         ),
     ] = None,
-    prospects: Annotated[int, typer.Option(help="Prospects per strategy.")] = 2000,
+    prospects: Annotated[
+        int, typer.Option(help="Prospects per strategy (the start, with --precision).")
+    ] = DEFAULT_PROSPECTS,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     out: Annotated[
         Path | None, typer.Option(help="Output folder.", show_default="reports/<scenario name>")
@@ -246,14 +312,38 @@ def run(
         OutputFormat, typer.Option("--format", help="What to print on stdout.")
     ] = OutputFormat.table,
     workers: Annotated[
-        int, typer.Option(help="Worker processes for the vector engine's chunks.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="Vector engine: processes running whole strategies side by side.",
+            show_default="2 with 2 CPUs or more, else 1",
+        ),
+    ] = None,
     chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 65_536,
     stream: Annotated[
-        bool, typer.Option(help="Vector engine: keep only summary statistics (flat memory).")
+        bool,
+        typer.Option(
+            help="Vector engine: keep only sufficient statistics (flat memory; no parquet "
+            "files, no comparisons.csv)."
+        ),
     ] = False,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            help="Grow the run until every meeting-rate 95% CI half-width is below this "
+            "(a share: 0.005 = half a meeting per 100 prospects).",
+            show_default="off",
+        ),
+    ] = None,
+    max_prospects: Annotated[
+        int, typer.Option(help="With --precision: at most this many prospects per strategy.")
+    ] = 2_000_000,
 ) -> None:
-    """Run strategies on the same prospects; print a summary and write it with the raw data."""
+    """Run strategies on the same prospects; print the ranked table and write the summary,
+    comparisons, touch statistics, raw data, manifest, charts and report."""
+    from .report import compare_to_best, finding_sentences, manifest
+
+    started = time.perf_counter()
+    workers = default_workers() if workers is None else workers
     with user_errors():
         check_engine(engine)
         if prospects < 1:
@@ -262,23 +352,142 @@ def run(
             fail(f"--workers and --chunk must be at least 1, got {workers} and {chunk}")
         if stream and engine != "vector":
             fail("--stream needs --engine vector")
+        if precision is not None and not 0 < precision < 0.5:
+            fail(f"--precision must be between 0 and 0.5, got {precision}")
+        if precision is not None and max_prospects < prospects:
+            fail(f"--max-prospects ({max_prospects}) is below --prospects ({prospects})")
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
-        result = simulate(
-            scen, names, prospects=prospects, seed=seed, engine=engine, progress=True,
-            workers=workers, chunk=chunk, stream=stream,
-        )  # fmt: skip
+
+        def simulate_n(n: int) -> RunResult:
+            return simulate(
+                scen, names, prospects=n, seed=seed, engine=engine, progress=True,
+                workers=workers, chunk=chunk, stream=stream,
+            )  # fmt: skip
+
+        if precision is None:
+            result, steps = simulate_n(prospects), None
+        else:
+            result, steps = grow_to_precision(simulate_n, prospects, precision, max_prospects)
     summary = summarize_stats(result.stats)
+    tables = run_tables(None if result.streamed else result.prospects, result.stats, summary)
+    comparisons = tables.get("comparisons.csv")
     folder = out if out is not None else Path("reports") / scen.name
-    written = write_outputs(result, summary, folder)
-    written += write_visuals(result, summary, folder)
+    extra: dict[str, object] = {}
+    if precision is not None and steps is not None:
+        extra["precision"] = precision_record(precision, steps, max_prospects)
+    info = manifest(result, **extra)
+    written = write_outputs(result, summary, tables, folder)
+    written += write_visuals(result, summary, folder, comparisons, info)
+    info["command_wall_time_s"] = round(time.perf_counter() - started, 3)
+    written.append(write_manifest(info, folder))
+    notes = finding_sentences(summary, compare_to_best(result, summary, comparisons))[1:]
+    if precision is not None and steps is not None:
+        notes += precision_lines(precision, steps, max_prospects)
     if fmt is OutputFormat.json:
         typer.echo(summary_json(summary))
+        for note in notes:
+            typer.echo(note, err=True)
         typer.echo(f"wrote {files_note(written)}", err=True)
         return
     typer.echo(header_line(result))
     typer.echo(format_table(summary))
+    for note in notes:
+        typer.echo(NOTE_WRAP.fill(note))
     typer.echo(f"wrote {files_note(written)}")
+
+
+NOTE_WRAP = textwrap.TextWrapper(width=100, break_on_hyphens=False, break_long_words=False)
+
+
+# -- precision ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrecisionStep:
+    """One run of ``grow_to_precision``: its size and its meeting-rate CI half-widths."""
+
+    prospects: int
+    half_widths: dict[str, float]
+    wall_time: float
+
+    @property
+    def widest(self) -> float:
+        """The largest half-width (infinite when one is undefined)."""
+        values = [math.inf if math.isnan(w) else w for w in self.half_widths.values()]
+        return max(values, default=math.inf)
+
+
+def grow_to_precision(
+    simulate_n: Callable[[int], RunResult], prospects: int, target: float, max_prospects: int
+) -> tuple[RunResult, list[PrecisionStep]]:
+    """Run with ``prospects`` per strategy, then, while some strategy's meeting-rate CI
+    half-width is at or above ``target``, run again from scratch (same seed, so the first
+    prospects are the same ones) with the size ``sim.summary.prospects_for_precision``
+    estimates from the widest half-width: ``n * (half_width / target) ** 2`` rounded up to a
+    multiple of 4096 and at most ``max_prospects``. Stops when every half-width is below the
+    target or the run already has ``max_prospects``. Returns the last run, its wall time the
+    sum over all runs, and every run's half-widths."""
+    steps: list[PrecisionStep] = []
+    total_time = 0.0
+    n = prospects
+    while True:
+        result = simulate_n(n)
+        total_time += result.wall_time
+        widths = half_widths(summarize_stats(result.stats))
+        step = PrecisionStep(n, widths, result.wall_time)
+        steps.append(step)
+        if step.widest < target or n >= max_prospects:
+            break
+        grown = prospects_for_precision(
+            n, step.widest, target, multiple=PRECISION_MULTIPLE, cap=max_prospects
+        )
+        if grown <= n:  # cannot happen while the target is above zero, but never loop
+            grown = min(n + PRECISION_MULTIPLE, max_prospects)
+        typer.echo(
+            f"meeting-rate CI half-width up to {step.widest:.4f} with {n:,} prospects "
+            f"(target {target:g}): running again with {grown:,}",
+            err=True,
+        )
+        n = grown
+    return replace(result, wall_time=total_time), steps
+
+
+PRECISION_MULTIPLE = 4096
+"""``--precision`` sizes are multiples of this (the random-number block, ``sim.streams``)."""
+
+
+def precision_lines(target: float, steps: list[PrecisionStep], cap: int) -> list[str]:
+    """What ``--precision`` achieved, for the terminal."""
+    last = steps[-1]
+    runs = f"{len(steps)} run{'s' if len(steps) != 1 else ''}"
+    if last.widest < target:
+        head = (
+            f"Precision: every meeting-rate 95% CI half-width is below {target:g} with "
+            f"{last.prospects:,} prospects per strategy ({runs})."
+        )
+    else:
+        head = (
+            f"Precision NOT reached: the widest meeting-rate 95% CI half-width is "
+            f"{last.widest:.4f} (target {target:g}) at the cap of {cap:,} prospects per "
+            f"strategy ({runs}); raise --max-prospects."
+        )
+    widths = ", ".join(f"{name} {w:.4f}" for name, w in last.half_widths.items())
+    return [head, f"Half-widths: {widths}."]
+
+
+def precision_record(target: float, steps: list[PrecisionStep], cap: int) -> dict[str, object]:
+    """``--precision`` in the manifest: the target, the cap, whether every half-width got below
+    it and the size and widest half-width of each run."""
+    return {
+        "target_half_width": target,
+        "max_prospects": cap,
+        "reached": steps[-1].widest < target,
+        "runs": [
+            {"prospects": st.prospects, "widest_half_width": round(st.widest, 6)} for st in steps
+        ],
+        "half_widths": {k: round(v, 6) for k, v in steps[-1].half_widths.items()},
+    }
 
 
 @app.command()
@@ -299,11 +508,13 @@ def charts(
     import matplotlib
 
     from .charts import render_all
-    from .report import load_saved_run, write_report
+    from .report import load_saved_run, read_manifest, write_report
 
     with user_errors():
         try:
             result, summary = load_saved_run(folder, seed)
+            saved = folder / "comparisons.csv"
+            comparisons = pd.read_csv(saved) if report and saved.is_file() else None
         except FileNotFoundError as exc:
             fail(str(exc))
         except (OSError, ValueError) as exc:
@@ -312,7 +523,10 @@ def charts(
     try:
         written = render_all(result, summary, folder)
         if report:
-            written.append(write_report(result, summary, folder, charts=written))
+            info = read_manifest(folder) or None  # the run's own, when it was saved
+            written.append(
+                write_report(result, summary, folder, comparisons, charts=written, info=info)
+            )
     except OSError as exc:
         fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
     typer.echo(f"wrote {', '.join(map(str, written))}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import html
 import json
 import math
@@ -25,12 +26,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from numpy.random import SeedSequence
 
-from .charts import CHART_NAMES, best_strategy, metric_table, ranked, render_all
+from .charts import CHART_NAMES, render_all
 from .outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
 from .run import RunResult
-from .summary import TABLE_COLUMNS, paired_difference, strategies_in_order
+from .scenario import Scenario
+from .summary import (
+    TABLE_COLUMNS,
+    best_strategy,
+    metric_table,
+    paired_difference,
+    ranked,
+    strategies_in_order,
+)
+from .tables import fdr_adjust
 
 ALPHA = 0.05
 """Adjusted p-values at or above this: a strategy is indistinguishable from the best."""
@@ -98,11 +108,7 @@ def compare_to_best(
 
 def _adjusted(rows: list[VersusBest]) -> list[VersusBest]:
     """The rows with Benjamini-Hochberg adjusted p-values (NaN p-values stay NaN)."""
-    ps = np.array([r.p_value for r in rows], dtype=float)
-    adjusted = np.full(ps.size, math.nan)
-    ok = ~np.isnan(ps)
-    if ok.any():
-        adjusted[ok] = stats.false_discovery_control(np.clip(ps[ok], 0.0, 1.0), method="bh")
+    adjusted = fdr_adjust([r.p_value for r in rows])
     return [
         VersusBest(r.strategy, r.diff, r.ci_low, r.ci_high, r.p_value, float(a))
         for r, a in zip(rows, adjusted, strict=True)
@@ -232,8 +238,8 @@ def table_html(summary: pd.DataFrame, versus: list[VersusBest] | None) -> str:
         "indistinguishable from the best."
     )
     return (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        f'</table><p class="note">{html.escape(note)}</p>'
+        f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'</table></div><p class="note">{html.escape(note)}</p>'
     )
 
 
@@ -279,15 +285,29 @@ def _git(folder: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def manifest(result: RunResult) -> dict[str, object]:
-    """How the run was made: versions, platform, seed, engine, sizes and wall time."""
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 (hex) of the scenario's canonical JSON dump: every parameter, keys sorted, no
+    whitespace, UTF-8. Two runs with the same hash ran the same market."""
+    data = scenario.model_dump(mode="json")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def manifest(result: RunResult, **extra: object) -> dict[str, object]:
+    """How the run was made: package version and git commit, Python, NumPy and other
+    versions, platform, seed and seed entropy (the entropy of the root
+    ``numpy.random.SeedSequence`` every random stream is spawned from, ``sim.streams``),
+    scenario name and hash (``scenario_hash``), engine, sizes (prospects per strategy,
+    strategies, horizon in business days, chunk and workers of the vector engine) and the
+    simulation's wall time; ``extra`` entries are appended."""
     import matplotlib
     import scipy
 
     from . import __version__
 
     wall = float(result.wall_time)
-    return {
+    entropy = SeedSequence(result.seed).entropy
+    info: dict[str, object] = {
         "package": "followup-sim",
         "version": __version__,
         "git_commit": git_commit(),
@@ -298,14 +318,25 @@ def manifest(result: RunResult) -> dict[str, object]:
         "matplotlib": matplotlib.__version__,
         "platform": platform.platform(),
         "scenario": result.scenario.name,
+        "scenario_hash": scenario_hash(result.scenario),
         "seed": result.seed,
+        "seed_entropy": int(entropy) if isinstance(entropy, int | np.integer) else str(entropy),
         "engine": result.engine,
         "prospects_per_strategy": result.n_prospects,
         "strategies": len(result.strategies),
+        "sizes": {
+            "prospects": result.n_prospects,
+            "strategies": len(result.strategies),
+            "horizon": result.scenario.horizon,
+            "chunk": result.chunk,
+            "workers": result.workers,
+        },
         "streamed": result.streamed,
         "wall_time_s": round(wall, 3) if math.isfinite(wall) else None,
         "report_created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+    info.update(extra)
+    return info
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -320,6 +351,7 @@ h2 { font-size: 1.35rem; margin-top: 2.4rem; border-bottom: 2px solid #0072B2;
 .finding { font-size: 1.25rem; background: #EAF2FA; border-left: 6px solid #0072B2;
            padding: .9rem 1.2rem; }
 .finding p { margin: .3rem 0; }
+.wide { overflow-x: auto; }
 table { border-collapse: collapse; font-size: .95rem; margin: .6rem 0; }
 th, td { padding: .35rem .6rem; border-bottom: 1px solid #ddd; text-align: right;
          white-space: nowrap; }
@@ -353,9 +385,17 @@ def _script_json(data: dict[str, object]) -> str:
     return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _manifest_value(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_manifest_value(v)}" for k, v in value.items())
+    return str(value)
+
+
 def _manifest_html(info: dict[str, object]) -> str:
     rows = "".join(
-        f"<dt>{html.escape(k)}</dt><dd>{html.escape('–' if v is None else str(v))}</dd>"
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(_manifest_value(v))}</dd>"
         for k, v in info.items()
     )
     return f"<dl>{rows}</dl>"
@@ -366,13 +406,14 @@ def report_html(
     summary: pd.DataFrame,
     charts: Sequence[Path],
     comparisons: pd.DataFrame | None = None,
+    info: dict[str, object] | None = None,
 ) -> str:
     """The whole page as a string (see ``write_report``)."""
     from .loader import scenario_to_yaml
 
     versus = compare_to_best(result, summary, comparisons)
     finding = "".join(f"<p>{html.escape(s)}</p>" for s in finding_sentences(summary, versus))
-    info = manifest(result)
+    info = manifest(result) if info is None else info
     name = html.escape(result.scenario.name)
     description = html.escape(" ".join(result.scenario.description.split()))
     figures = "\n".join(_figure(p) for p in charts) or "<p>No charts were drawn.</p>"
@@ -418,15 +459,17 @@ def write_report(
     comparisons: pd.DataFrame | None = None,
     *,
     charts: Sequence[Path] | None = None,
+    info: dict[str, object] | None = None,
 ) -> Path:
     """Write ``out_dir/report.html``: one self-contained page (charts as base64 data URIs,
     inline CSS, no external resources). ``charts``: the PNGs to embed (default: those in
-    ``out_dir/charts``, drawn with ``render_all`` first when there are none). Written to a
-    temporary file and renamed into place."""
+    ``out_dir/charts``, drawn with ``render_all`` first when there are none); ``info``: the
+    manifest to show (default ``manifest(result)``). Written to a temporary file and renamed
+    into place."""
     out = Path(out_dir)
     if charts is None:
         charts = chart_files(out) or render_all(result, summary, out)
-    page = report_html(result, summary, charts, comparisons)
+    page = report_html(result, summary, charts, comparisons, info)
     return write_text_atomic(out / "report.html", page)
 
 
@@ -463,7 +506,7 @@ def load_saved_run(folder: Path | str, seed: int | None = None) -> tuple[RunResu
             raise FileNotFoundError(f"{root / required}: not found (is {root} a run's folder?)")
     scenario = load_scenario(root / "scenario.yaml")
     summary = pd.read_csv(root / "summary.csv")
-    info = _read_manifest(root)
+    info = read_manifest(root)
     prospects_file, touches_file = root / "prospects.parquet", root / "touches.parquet"
     streamed = not prospects_file.is_file()
     prospects = (
@@ -489,7 +532,7 @@ def load_saved_run(folder: Path | str, seed: int | None = None) -> tuple[RunResu
     return result, summary
 
 
-def _read_manifest(folder: Path) -> dict[str, object]:
+def read_manifest(folder: Path) -> dict[str, object]:
     """The run's manifest: ``manifest.json``, else the one embedded in ``report.html``; empty
     when neither can be read."""
     text: str | None = None
@@ -524,6 +567,8 @@ __all__ = [
     "git_commit",
     "load_saved_run",
     "manifest",
+    "read_manifest",
     "report_html",
+    "scenario_hash",
     "write_report",
 ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pandas as pd
 from tqdm import tqdm
@@ -35,6 +36,49 @@ class RunResult:
     stats: dict[str, StrategyStats] = field(default_factory=dict)
     """Per-strategy sufficient statistics; the only output of a streamed run."""
     streamed: bool = False
+    chunk: int | None = None
+    """Prospects per chunk (vector engine; None for the DES)."""
+    workers: int = 1
+    """Worker processes (vector engine)."""
+
+
+class VectorTask(NamedTuple):
+    """One strategy's whole vector-engine run, for a worker process."""
+
+    scenario: Scenario
+    strategy: Strategy
+    prospects: int
+    seed: int
+    chunk: int
+    touch_log: bool
+    stream: bool
+
+
+VectorFrames = tuple[pd.DataFrame, pd.DataFrame, StrategyStats]
+
+
+def _run_vector_task(task: VectorTask) -> VectorFrames:
+    from .vector.engine import run_vector
+
+    out = run_vector(
+        task.scenario, task.strategy, task.prospects, task.seed, chunk=task.chunk,
+        touch_log=task.touch_log, stream=task.stream,
+    )  # fmt: skip
+    return out.prospects, out.touches, out.stats
+
+
+def _vector_in_parallel(
+    tasks: list[VectorTask], workers: int, done: Callable[[], object]
+) -> list[VectorFrames]:
+    """Whole strategies on ``workers`` processes (each runs its strategy's chunks in turn), in
+    the order of ``tasks``; ``done()`` after each finished strategy. One pool for the run:
+    its processes start while the parent is still small, and each strategy's tables are built
+    in the worker that simulated it."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_run_vector_task, task) for task in tasks]
+        for _ in as_completed(futures):
+            done()
+        return [f.result() for f in futures]
 
 
 def simulate(
@@ -57,10 +101,12 @@ def simulate(
     ``Strategy`` objects (a researcher's own Python strategy); default the scenario's list.
 
     ``engine``: ``des`` (discrete-event, prospect by prospect) or ``vector`` (arrays, in
-    chunks of ``chunk`` prospects over ``workers`` processes; the results do not depend on
-    either). ``trace`` lists prospect indices whose day-by-day story is recorded (DES only).
-    ``stream`` (vector engine) keeps only per-strategy statistics, so memory stays flat for any
-    number of prospects; the outcome table and touch log are then empty.
+    chunks of ``chunk`` prospects). With ``workers`` > 1 the vector engine runs whole
+    strategies side by side on that many processes (one strategy alone: its chunks); the
+    results do not depend on ``chunk`` or ``workers``. ``trace`` lists prospect indices whose
+    day-by-day story is recorded (DES only). ``stream`` (vector engine) keeps only
+    per-strategy statistics, so memory stays flat for any number of prospects; the outcome
+    table and touch log are then empty.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -82,8 +128,21 @@ def simulate(
     p_frames, t_frames = [], []
     traces: dict[tuple[str, int], list[tuple[object, ...]]] = {}
     stats: dict[str, StrategyStats] = {}
-    for name in tqdm(names, desc="strategies", unit="strategy", disable=not progress):
-        strategy = objects.get(name) or get_strategy(name, scenario)
+    strategy_objects = [objects.get(name) or get_strategy(name, scenario) for name in names]
+    bar = tqdm(total=len(names), desc="strategies", unit="strategy", disable=not progress)
+    if engine == "vector" and workers > 1 and len(names) > 1:
+        tasks = [
+            VectorTask(scenario, s, prospects, seed, chunk or DEFAULT_CHUNK, touch_log, stream)
+            for s in strategy_objects
+        ]
+        outputs = _vector_in_parallel(tasks, min(workers, len(tasks)), bar.update)
+        for name, (p_frame, t_frame, st) in zip(names, outputs, strict=True):
+            p_frames.append(p_frame)
+            t_frames.append(t_frame)
+            stats[name] = st
+    for name, strategy in zip(names, strategy_objects, strict=True):
+        if name in stats:
+            continue
         if engine == "des":
             des = run_des(scenario, strategy, prospects, seed, trace=trace)
             traces.update({(name, i): events for i, events in des.traces.items()})
@@ -96,6 +155,8 @@ def simulate(
             stats[name] = vec.stats
         p_frames.append(frames[0])
         t_frames.append(frames[1])
+        bar.update()
+    bar.close()
     return RunResult(
         scenario=scenario,
         engine=engine,
@@ -108,4 +169,6 @@ def simulate(
         traces=traces,
         stats=stats,
         streamed=stream,
+        chunk=(chunk or DEFAULT_CHUNK) if engine == "vector" else None,
+        workers=workers if engine == "vector" else 1,
     )

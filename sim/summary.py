@@ -234,6 +234,62 @@ def summarize_stats(by_strategy: dict[str, StrategyStats], level: float = 0.95) 
     return frame
 
 
+# -- ranking and precision ---------------------------------------------------------------------
+
+
+def metric_table(summary: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One metric of a ``summarize`` frame: ``mean, ci_low, ci_high`` indexed by strategy, in
+    the summary's order (an empty frame when the metric is missing)."""
+    rows = summary[(summary["metric"].astype(str) == metric).to_numpy()]
+    frame = rows[["mean", "ci_low", "ci_high"]].astype(float)
+    frame.index = pd.Index(rows["strategy"].astype(str).to_list(), name="strategy")
+    return frame
+
+
+def ranked(summary: pd.DataFrame) -> list[str]:
+    """Strategies by meeting rate, best first (ties keep the summary's order, NaN last)."""
+    rate = metric_table(summary, "meeting_rate")["mean"]
+    names = [s for s in strategies_in_order(summary) if s in rate.index]
+
+    def key(name: str) -> float:
+        value = float(rate[name])
+        return math.inf if math.isnan(value) else -value
+
+    return sorted(names, key=key)
+
+
+def best_strategy(summary: pd.DataFrame) -> str:
+    """The strategy with the highest meeting rate."""
+    order = ranked(summary)
+    if not order:
+        raise ValueError("the summary has no meeting_rate rows")
+    return order[0]
+
+
+def half_widths(summary: pd.DataFrame, metric: str = "meeting_rate") -> dict[str, float]:
+    """Half the width of each strategy's interval on ``metric`` (``(ci_high - ci_low) / 2``,
+    in the metric's units: a share for rates), by strategy in the summary's order; NaN where
+    the interval is undefined."""
+    table = metric_table(summary, metric)
+    width = (table["ci_high"] - table["ci_low"]).to_numpy(float) / 2
+    return {str(s): float(w) for s, w in zip(table.index, width, strict=True)}
+
+
+def prospects_for_precision(
+    n: int, half_width: float, target: float, *, multiple: int = 4096, cap: int | None = None
+) -> int:
+    """Prospects per strategy expected to bring an interval of half-width ``half_width`` at
+    ``n`` prospects down to ``target``: half-widths shrink as ``1 / sqrt(n)``, so
+    ``n * (half_width / target) ** 2``, rounded up to a multiple of ``multiple`` and at most
+    ``cap``. ``n`` itself when the interval is already narrow enough."""
+    if n < 1 or target <= 0 or multiple < 1:
+        raise ValueError("n and multiple must be >= 1 and target > 0")
+    if not half_width > target:  # already there (or NaN: nothing to estimate from)
+        return n
+    needed = math.ceil(n * (half_width / target) ** 2 / multiple) * multiple
+    return needed if cap is None else min(needed, cap)
+
+
 # -- paired comparisons ------------------------------------------------------------------------
 
 
@@ -274,14 +330,24 @@ def paired_difference(
     if set(xa.index) != set(xb.index):
         raise ValueError(f"strategies {a!r} and {b!r} were not run on the same prospects")
     xb = xb.reindex(xa.index)
-    d = xa.to_numpy() - xb.to_numpy()
+    return paired_difference_arrays(xa.to_numpy(), xb.to_numpy(), level)
+
+
+def paired_difference_arrays(a: ArrayLike, b: ArrayLike, level: float = 0.95) -> PairedDifference:
+    """``paired_difference`` of two equally long arrays already aligned prospect by prospect."""
+    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if xa.shape != xb.shape:
+        raise ValueError(f"unpaired arrays of shapes {xa.shape} and {xb.shape}")
+    d = xa - xb
     n = d.size
+    if n == 0:
+        return PairedDifference(math.nan, math.nan, math.nan, math.nan, 0)
     diff = float(d.mean())
     if n < 2:
         return PairedDifference(diff, math.nan, math.nan, math.nan, n)
     if np.all(d == d[0]):
         return PairedDifference(diff, diff, diff, 1.0 if diff == 0 else 0.0, n)
-    res = stats.ttest_rel(xa.to_numpy(), xb.to_numpy())
+    res = stats.ttest_rel(xa, xb)
     ci = res.confidence_interval(confidence_level=level)
     return PairedDifference(diff, float(ci.low), float(ci.high), float(res.pvalue), n)
 

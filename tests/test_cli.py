@@ -10,6 +10,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.cli import grow_to_precision, precision_lines, strategy_list
+from sim.loader import load_scenario
+from sim.run import RunResult, simulate
+from sim.tables import (
+    BY_ATTEMPT_COLUMNS,
+    COMPARISON_COLUMNS,
+    COMPARISON_METRICS,
+    TOUCH_STATS_COLUMNS,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,6 +52,8 @@ def test_run_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert "persistent-until-no" in r.stdout and "no-follow-up" in r.stdout
+    assert "engine vector" in r.stdout  # the default engine
+    assert "Statistically indistinguishable" in r.stdout or "significantly fewer" in r.stdout
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns) == [
         "strategy",
@@ -57,7 +69,69 @@ def test_run_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
     assert len(prospects) == 240
     per = prospects.groupby("strategy")["touches"].sum()
     assert touches.groupby("strategy").size().to_dict() == per.to_dict()
+    comparisons = pd.read_csv(out / "comparisons.csv")
+    assert list(comparisons.columns) == COMPARISON_COLUMNS
+    assert set(comparisons.metric) == set(COMPARISON_METRICS)
+    touch_stats = pd.read_csv(out / "touch_stats.csv")
+    assert list(touch_stats.columns) == TOUCH_STATS_COLUMNS
+    assert touch_stats.groupby("strategy")["sent"].sum().to_dict() == per.to_dict()
+    by_attempt = pd.read_csv(out / "by_attempt.csv")
+    assert list(by_attempt.columns) == BY_ATTEMPT_COLUMNS
+    reached = prospects.groupby("strategy")["reached"].sum()
+    assert by_attempt.groupby("strategy")["first_contact"].sum().to_dict() == reached.to_dict()
+    info = json.loads((out / "manifest.json").read_text())
+    assert info["seed"] == 4 and info["engine"] == "vector" and len(info["scenario_hash"]) == 64
+    assert info["sizes"]["prospects"] == 120 and info["sizes"]["strategies"] == 2
+    assert (out / "report.html").is_file() and list((out / "charts").glob("*.png"))
     assert not list(out.glob("*.tmp*"))
+
+    r = followup("run", "baseline", "--strategies", "scenario", "--prospects", "120", "--stream",
+                 "--out", str(out))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    for gone in ("comparisons.csv", "prospects.parquet", "touches.parquet"):
+        assert not (out / gone).exists(), gone  # not left over from the first run
+    for kept in ("summary.csv", "touch_stats.csv", "by_attempt.csv", "manifest.json"):
+        assert (out / kept).is_file(), kept
+    assert json.loads((out / "manifest.json").read_text())["streamed"] is True
+    assert "rerun without --stream" in " ".join(r.stdout.split())
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    assert set(pd.read_csv(out / "summary.csv").strategy) == set(scenario.strategies)
+
+
+def test_default_strategies_are_all() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    assert strategy_list(None, scenario) == ["all"]
+    assert strategy_list("scenario", scenario) == list(scenario.strategies)
+    assert strategy_list("scenario,no-follow-up", scenario)[: len(scenario.strategies)] == list(
+        scenario.strategies
+    )
+
+
+def test_precision_grows_the_run(tmp_path: Path) -> None:
+    out = tmp_path / "precise"
+    r = followup("run", "--strategies", "one-and-done,breakup-after-two", "--prospects", "300",
+                 "--precision", "0.02", "--out", str(out))  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "running again with 4,096" in r.stderr
+    assert "below 0.02 with 4,096 prospects per strategy (2 runs)" in " ".join(r.stdout.split())
+    summary = pd.read_csv(out / "summary.csv")
+    rates = summary[summary.metric == "meeting_rate"]
+    assert (rates.n_prospects == 4096).all()
+    assert ((rates.ci_high - rates.ci_low) / 2 < 0.02).all()
+    record = json.loads((out / "manifest.json").read_text())["precision"]
+    assert record["reached"] is True and [x["prospects"] for x in record["runs"]] == [300, 4096]
+
+
+def test_precision_stops_at_the_cap() -> None:
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+
+    def simulate_n(n: int) -> RunResult:
+        return simulate(scenario, ["one-and-done"], prospects=n, engine="vector")
+
+    result, steps = grow_to_precision(simulate_n, 1000, 0.001, max_prospects=5000)
+    assert [s.prospects for s in steps] == [1000, 5000]
+    assert result.n_prospects == 5000 and steps[-1].widest > 0.001
+    assert "NOT reached" in precision_lines(0.001, steps, 5000)[0]
 
 
 def test_json_output_is_only_json() -> None:
