@@ -12,8 +12,6 @@ which need no pyplot, and only the ``ax=None`` path of a plot function goes thro
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
+from .atomic import write_atomic
 from .outcomes import Status
 from .summary import best_strategy, metric_table, ranked, strategies_in_order
 
@@ -1084,19 +1083,8 @@ def week_prospect(scenario: Scenario, strategy: str | Strategy, seed: int, among
 
 
 def save_figure(fig: Figure, path: Path) -> Path:
-    """Save as PNG through a temporary file in the same folder, then rename into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        fig.savefig(tmp, format="png", dpi=DPI, facecolor="white")
-        tmp.chmod(0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    """Save as PNG, atomically."""
+    return write_atomic(path, lambda p: fig.savefig(p, format="png", dpi=DPI, facecolor="white"))
 
 
 def _chart_plan(

@@ -11,7 +11,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from typing import Annotated, NoReturn
 import pandas as pd
 import typer
 
+from .atomic import write_atomic
 from .clock import format_time, label
 from .errors import ScenarioError
 from .loader import load_scenario
@@ -127,21 +127,6 @@ def check_engine(engine: str) -> None:
 
 
 # -- outputs -----------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same directory, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        tmp.chmod(0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 RUN_FILES = (

@@ -15,11 +15,9 @@ import hashlib
 import html
 import json
 import math
-import os
 import platform
 import re
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.random import SeedSequence
 
+from .atomic import write_text_atomic
 from .charts import CHART_NAMES, render_all
 from .outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
 from .run import RunResult
@@ -471,22 +470,6 @@ def write_report(
         charts = chart_files(out) or render_all(result, summary, out)
     page = report_html(result, summary, charts, comparisons, info)
     return write_text_atomic(out / "report.html", page)
-
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write UTF-8 text through a temporary file in the same folder, then rename it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        tmp.chmod(0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 # -- reading a saved run -----------------------------------------------------------------------
