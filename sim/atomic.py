@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 
 def write_atomic(path: Path, write: Callable[[Path], Any]) -> Path:
