@@ -39,13 +39,6 @@ def absolute_minute(business_day: int, minute_of_day: float) -> float:
     return calendar_day(business_day) * MINUTES_PER_DAY + minute_of_day
 
 
-def business_day_of(absolute: float) -> int:
-    """Business-day index of an absolute minute (weekend minutes map to the Friday before)."""
-    cal = int(absolute // MINUTES_PER_DAY)
-    week, dow = divmod(cal, 7)
-    return week * 5 + min(dow, 4)
-
-
 WEEKDAYS = np.array(["Mon", "Tue", "Wed", "Thu", "Fri"])
 
 

@@ -30,9 +30,6 @@ class Status(IntEnum):
     bought_elsewhere = 6
 
 
-ABSORBING = frozenset({Status.meeting, Status.opted_out, Status.bought_elsewhere})
-
-
 class Result(IntEnum):
     """How far a touch got. Calls: reachability, then free, then the pick-up; messages: the
     delivery, then the read."""

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
 from tqdm import tqdm
@@ -16,7 +16,6 @@ from .scenario import Scenario
 from .strategy.base import Strategy
 from .strategy.library import expand, get_strategy
 
-Engine = Literal["des", "vector"]
 ENGINES: tuple[str, ...] = ("des", "vector")
 
 

@@ -27,9 +27,16 @@ import pandas as pd
 import simpy
 from numpy.random import Generator
 
-from ..behaviour import load_per_window, p_pickup, salience, session_minutes
+from ..behaviour import in_working_hours, load_per_window, p_pickup, salience, session_minutes
 from ..channels import CALLS, INBOX_OF, MESSAGES, Channel, Inbox
-from ..clock import DAY_END_MINUTE, PLAN_MINUTE, absolute_minute, format_time, parse_time
+from ..clock import (
+    DAY_END_MINUTE,
+    DAY_START_MINUTE,
+    PLAN_MINUTE,
+    absolute_minute,
+    format_time,
+    parse_time,
+)
 from ..dynamics import (
     State,
     charge,
@@ -135,8 +142,7 @@ class World:
         )
 
     def working(self, i: int, minute: float) -> bool:
-        ws = float(self.traits.work_start[i])
-        return ws <= minute < ws + self.hours * 60
+        return bool(in_working_hours(minute, self.traits.work_start[i], self.hours))
 
     def note(self, i: int, day: int, minute: float | None, kind: str, text: str) -> None:
         if i in self.traces:
@@ -175,7 +181,7 @@ def prospect_days(w: World, i: int) -> Events:
     """One prospect's business days: the day's start and end updates."""
     st = w.state
     for day in range(w.sc.horizon):
-        yield w.wait_until(day, 0)
+        yield w.wait_until(day, DAY_START_MINUTE)
         if start_day(w.sc, st, w.obs, w.today(day), day, i):
             w.note(i, day, None, "inbound", "their need arises and they call you: meeting booked")
         if i in w.traces:
@@ -191,7 +197,7 @@ def touch(w: World, i: int, t: Touch) -> Events:
     """One touch at its minute: cancelled if the rep has heard back today or the file is closed."""
     yield w.wait_until(t.day, t.minute)
     obs = w.obs
-    if obs.closed[i] or obs.last_positive_day[i] == t.day or obs.last_no_day[i] == t.day:
+    if not obs.may_touch(t.day, i):
         w.note(i, t.day, t.minute, "cancelled", f"{t.channel.name} not made: already heard back")
         return
     spec = w.sc.channels.of(t.channel)

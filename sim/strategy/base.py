@@ -88,9 +88,11 @@ class Observations:
         self.away_until = never.copy()
         self.favored_known = np.full(n, -1, dtype=np.int8)
 
-    def responded_on(self, day: int) -> NDArray[np.bool_]:
-        """Prospects who replied (positive or no) on ``day``: later touches that day are off."""
-        return np.asarray((self.last_positive_day == day) | (self.last_no_day == day))
+    def may_touch(self, day: int, idx: int | NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Whether a planned touch is still made: not once the file is closed, nor after the
+        prospect replied (positive or no) earlier that day. Both engines apply this rule."""
+        heard = (self.last_positive_day[idx] == day) | (self.last_no_day[idx] == day)
+        return np.asarray(~(self.closed[idx] | heard))
 
 
 @dataclass

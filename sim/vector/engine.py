@@ -186,7 +186,7 @@ class Chunk:
 
     def _touch(self, d: int, idx: I64, ch: I64, minute: I64, tpl: I64, flags: I64) -> None:
         obs, st, t = self.obs, self.state, self.t
-        go = ~(obs.closed[idx] | (obs.last_positive_day[idx] == d) | (obs.last_no_day[idx] == d))
+        go = obs.may_touch(d, idx)
         idx, ch, minute, tpl, flags = idx[go], ch[go], minute[go], tpl[go], flags[go]
         if not len(idx):
             return
