@@ -37,6 +37,7 @@ POSITIVE_OUTCOMES = ("meeting", "nurture", "conversing")
 DIAL_CHANNELS = ("call_desk", "call_cell")
 CHANNEL_NAMES = tuple(c.name for c in Channel)
 RESULT_NAMES = tuple(r.name for r in Result)
+BOOK_MOMENTS = 6
 TOUCH_COUNTS = ("sent", "reached", "read", "positive", "no", "opted_out")
 """What ``StrategyStats.touch_counts`` counts per attempt and channel, last axis in this order.
 
@@ -94,6 +95,9 @@ class StrategyStats:
     touch_counts: NDArray[np.int64] = field(default_factory=_zeros_touch_counts)
     """Touches by attempt (index, 1-based as in the touch log), channel (``Channel`` order) and
     counter (``TOUCH_COUNTS`` order); empty without a touch log."""
+    books: NDArray[np.float64] = field(default_factory=lambda: np.zeros(BOOK_MOMENTS))
+    """Over reps' books (x = a book's meetings, m = its rep weeks): count, sum x, sum m,
+    sum x^2, sum m^2, sum x m. Books never straddle chunks, so these add up."""
 
     def __add__(self, other: StrategyStats) -> StrategyStats:
         hist = _add_padded(self.first_response, other.first_response)
@@ -112,6 +116,7 @@ class StrategyStats:
                 self.first_contact_meeting, other.first_contact_meeting
             ),
             touch_counts=_add_padded(self.touch_counts, other.touch_counts),
+            books=self.books + other.books,
         )
 
     @classmethod
@@ -133,6 +138,8 @@ class StrategyStats:
         }
         values = {k: prospects[k].to_numpy(dtype=float) for k in VALUES}
         days = prospects["first_response_day"].to_numpy(dtype=float)
+        if "arrival_day" in prospects:
+            days = days - prospects["arrival_day"].to_numpy(dtype=float)
         days = days[~np.isnan(days)].astype(np.int64)
         attempt = prospects["first_contact_attempt"].to_numpy(dtype=float)
         contacted = ~np.isnan(attempt)
@@ -147,6 +154,7 @@ class StrategyStats:
             first_response=_histogram(days),
             first_contact=_histogram(first),
             first_contact_meeting=_histogram(first_met),
+            books=_book_moments(prospects, meeting),
         )
         if touches is not None:
             channel = _codes(touches["channel"], CHANNEL_NAMES)
@@ -158,6 +166,20 @@ class StrategyStats:
             stats.touch_counts = _touch_counts(touches, channel, picked, result == Result.read)
             stats.has_touches = True
         return stats
+
+
+def _book_moments(prospects: pd.DataFrame, meeting: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``StrategyStats.books`` of an outcome table (zeros when prospects have no rep)."""
+    if "rep" not in prospects or not len(prospects):
+        return np.zeros(BOOK_MOMENTS)
+    rep = prospects["rep"].to_numpy(dtype=np.int64)
+    has = rep >= 0
+    if not has.any():
+        return np.zeros(BOOK_MOMENTS)
+    _, book = np.unique(rep[has], return_inverse=True)
+    x = np.bincount(book, weights=meeting[has].astype(float))
+    m = np.bincount(book, weights=prospects["rep_weeks"].to_numpy(dtype=float)[has])
+    return np.array([len(x), x.sum(), m.sum(), (x * x).sum(), (m * m).sum(), (x * m).sum()])
 
 
 def _histogram(values: NDArray[np.int64]) -> NDArray[np.int64]:

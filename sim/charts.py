@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
+from .aggregate import StrategyStats
 from .atomic import write_atomic
 from .outcomes import Status
 from .summary import best_strategy, metric_table, ranked, strategies_in_order
@@ -158,6 +159,21 @@ def reach_curve(prospects: pd.DataFrame, max_attempt: int = 12) -> pd.DataFrame:
         reached = np.sort(first[~np.isnan(first)])
         counts = np.searchsorted(reached, attempts, side="right")
         curves[name] = counts / max(len(rows), 1)
+    return pd.DataFrame(curves, index=pd.Index(attempts, name="attempt"))
+
+
+def reach_curve_from_stats(
+    by_strategy: Mapping[str, StrategyStats], max_attempt: int = 12
+) -> pd.DataFrame:
+    """``reach_curve`` from per-strategy sufficient statistics (their histograms of the
+    attempt of first contact), so that a streamed run, which keeps no outcome table, draws
+    the same curve."""
+    attempts = np.arange(1, max_attempt + 1)
+    curves = {}
+    for name, st in by_strategy.items():
+        cum = np.cumsum(np.r_[st.first_contact, 0])
+        counts = cum[np.minimum(attempts, len(cum) - 1)]
+        curves[name] = counts / max(st.n, 1)
     return pd.DataFrame(curves, index=pd.Index(attempts, name="attempt"))
 
 
@@ -568,10 +584,14 @@ def cost_per_meeting(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 
 def reached_by_attempt(
-    prospects: pd.DataFrame, max_attempt: int = 12, ax: Axes | None = None
+    data: pd.DataFrame | Mapping[str, StrategyStats], max_attempt: int = 12, ax: Axes | None = None
 ) -> Axes:
-    """The "fifth call" curve: share of prospects first reached (two-way) by attempt N."""
-    curves = reach_curve(prospects, max_attempt)
+    """The "fifth call" curve: share of prospects first reached (two-way) by attempt N, from
+    the outcome table or from per-strategy statistics (a streamed run's ``result.stats``)."""
+    if isinstance(data, pd.DataFrame):
+        curves = reach_curve(data, max_attempt)
+    else:
+        curves = reach_curve_from_stats(data, max_attempt)
     ax = _axes(ax, (12, 6.5))
     _draw_curves(ax, curves, 100, step=False, markers=True)
     if max_attempt >= 5:
@@ -713,7 +733,9 @@ def week_data(
     from .run import simulate
 
     days = max(1, min(days, scenario.horizon))
-    run = simulate(scenario, [strategy_name], prospects=prospect + 1, seed=seed, trace=[prospect])
+    run = simulate(
+        scenario, [strategy_name], prospects=prospect + 1, seed=seed, engine="des", trace=[prospect]
+    )
     name = strategy_name if isinstance(strategy_name, str) else strategy_name.name
     raw = run.traces.get((name, prospect), [])
     events = [_event(e) for e in raw]
@@ -1098,8 +1120,10 @@ def _chart_plan(
     }
     prospects = result.prospects
     has_table = not result.streamed and len(prospects) > 0
+    if has_table or result.stats:
+        source = prospects if has_table else result.stats
+        plan["reached_by_attempt"] = ((12, 6.5), lambda ax: reached_by_attempt(source, ax=ax))
     if has_table:
-        plan["reached_by_attempt"] = ((12, 6.5), lambda ax: reached_by_attempt(prospects, ax=ax))
         plan["cumulative_meetings"] = (
             (12, 6.5),
             lambda ax: cumulative_meetings(prospects, result.scenario.horizon, ax=ax),

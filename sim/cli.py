@@ -11,6 +11,8 @@ import json
 import math
 import os
 import re
+import shutil
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -31,10 +33,14 @@ from .run import ENGINES, RunResult, simulate
 from .scenario import Scenario
 from .strategy.library import expand, library_names, library_specs
 from .summary import format_table, half_widths, prospects_for_precision, summarize_stats
+from .sweep.cli import sensitivity_command, sweep_command
 from .tables import run_tables
+from .touch_store import merge_parts
 
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
-DEFAULT_PROSPECTS = 50_000
+DEFAULT_PROSPECTS = {"vector": 50_000, "des": 2_000}
+"""Prospects per strategy when ``--prospects`` is not given: each engine's size for a run of
+every strategy in about a minute or two on 2 cores."""
 
 app = typer.Typer(
     name="followup",
@@ -155,9 +161,12 @@ def write_outputs(
         files["prospects.parquet"] = lambda p: result.prospects.to_parquet(
             p, engine="pyarrow", index=False
         )
-        files["touches.parquet"] = lambda p: result.touches.to_parquet(
-            p, engine="pyarrow", index=False
-        )
+        if result.touch_parts:
+            files["touches.parquet"] = lambda p: merge_parts(result.touch_parts, p)
+        else:
+            files["touches.parquet"] = lambda p: result.touches.to_parquet(
+                p, engine="pyarrow", index=False
+            )
     written = []
     for filename in RUN_FILES:
         path = out / filename
@@ -170,6 +179,22 @@ def write_outputs(
             fail(f"cannot write {path}: {exc.strerror or exc}", code=1)
         written.append(path)
     return written
+
+
+@contextmanager
+def touch_parts_folder(out: Path) -> Iterator[Path]:
+    """A hidden scratch folder in ``out`` for the touch log's part files (one per strategy,
+    written where it was simulated and merged into ``touches.parquet``), removed afterwards
+    whatever happens, so a run never holds every strategy's touch log in memory."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=out, prefix=".touches-", suffix=".tmp"))
+    except OSError as exc:
+        fail(f"cannot write into {out}: {exc.strerror or exc}", code=1)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def csv_writer(table: pd.DataFrame) -> Callable[[Path], None]:
@@ -287,8 +312,13 @@ def run(
         ),
     ] = None,
     prospects: Annotated[
-        int, typer.Option(help="Prospects per strategy (the start, with --precision).")
-    ] = DEFAULT_PROSPECTS,
+        int | None,
+        typer.Option(
+            help="Prospects per strategy (the start, with --precision).",
+            show_default=f"{DEFAULT_PROSPECTS['vector']:,} (vector), "
+            f"{DEFAULT_PROSPECTS['des']:,} (des)",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     out: Annotated[
         Path | None, typer.Option(help="Output folder.", show_default="reports/<scenario name>")
@@ -299,7 +329,8 @@ def run(
     workers: Annotated[
         int | None,
         typer.Option(
-            help="Vector engine: processes running whole strategies side by side.",
+            help="Processes running whole strategies side by side (and, for one strategy on "
+            "the vector engine, its chunks).",
             show_default="2 with 2 CPUs or more, else 1",
         ),
     ] = None,
@@ -331,6 +362,7 @@ def run(
     workers = default_workers() if workers is None else workers
     with user_errors():
         check_engine(engine)
+        prospects = DEFAULT_PROSPECTS[engine] if prospects is None else prospects
         if prospects < 1:
             fail(f"--prospects must be at least 1, got {prospects}")
         if workers < 1 or chunk < 1:
@@ -343,26 +375,27 @@ def run(
             fail(f"--max-prospects ({max_prospects}) is below --prospects ({prospects})")
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
+    folder = out if out is not None else Path("reports") / scen.name
+    with user_errors(), touch_parts_folder(folder) as parts:
 
         def simulate_n(n: int) -> RunResult:
             return simulate(
                 scen, names, prospects=n, seed=seed, engine=engine, progress=True,
-                workers=workers, chunk=chunk, stream=stream,
+                workers=workers, chunk=chunk, stream=stream, touch_dir=parts,
             )  # fmt: skip
 
         if precision is None:
             result, steps = simulate_n(prospects), None
         else:
             result, steps = grow_to_precision(simulate_n, prospects, precision, max_prospects)
-    summary = summarize_stats(result.stats)
-    tables = run_tables(None if result.streamed else result.prospects, result.stats, summary)
+        summary = summarize_stats(result.stats)
+        tables = run_tables(None if result.streamed else result.prospects, result.stats, summary)
+        written = write_outputs(result, summary, tables, folder)
     comparisons = tables.get("comparisons.csv")
-    folder = out if out is not None else Path("reports") / scen.name
     extra: dict[str, object] = {}
     if precision is not None and steps is not None:
         extra["precision"] = precision_record(precision, steps, max_prospects)
     info = manifest(result, **extra)
-    written = write_outputs(result, summary, tables, folder)
     written += write_visuals(result, summary, folder, comparisons, info)
     info["command_wall_time_s"] = round(time.perf_counter() - started, 3)
     written.append(write_manifest(info, folder))
@@ -568,7 +601,9 @@ def trace(
             fail(f"--days must be at least 1, got {days}")
         scen = scenario_from_arg(scenario)
         name = one_strategy(strategy, scen)
-        result = simulate(scen, [name], prospects=prospect + 1, seed=seed, trace=[prospect])
+        result = simulate(
+            scen, [name], prospects=prospect + 1, seed=seed, engine="des", trace=[prospect]
+        )
     events = [as_event(e) for e in result.traces.get((name, prospect), [])]
     typer.echo(f"scenario {scen.name} | strategy {name} | prospect {prospect} | seed {seed}")
     if not events:
@@ -605,6 +640,10 @@ def list_strategies(
         typer.echo(name.ljust(width) + about[width:])
         if spec.source:
             typer.echo(wrap.fill(f"source: {spec.source}"))
+
+
+app.command("sweep")(sweep_command)
+app.command("sensitivity")(sensitivity_command)
 
 
 def main() -> None:

@@ -145,17 +145,22 @@ def start_day(
 ) -> NDArray[np.bool_]:
     """00:00 of business day ``day``: decay, the urgency step, need arising and inbound calls.
 
-    ``idx``: one prospect, an index array, or ``slice(None)`` for all (in place, fastest).
+    ``idx``: one prospect, an index array, or ``slice(None)`` for all (in place, fastest); only
+    prospects already in the rep's book (``obs.arrival_day``), whose first day it is when
+    ``day`` is their arrival day (no step then: their initial state holds).
     ``today`` (the day's exogenous life) is indexed by ``idx``. Returns the mask (over
     ``idx``) of inbound calls.
     """
-    if day > 0:
-        st.a[idx] *= decay_factor(sc.decay.annoyance_half_life)
-        st.r[idx] *= decay_factor(sc.decay.recall_half_life)
+    # not the prospect's first day in the book (without staggered arrivals: every day but 0)
+    old = np.asarray(obs.arrival_day[idx] < day if obs.staggered else day > 0)
+    if np.any(old):
+        who = idx if np.all(old) else _select(idx, old, 0)[0]
+        st.a[who] *= decay_factor(sc.decay.annoyance_half_life)
+        st.r[who] *= decay_factor(sc.decay.recall_half_life)
         ou = sc.urgency
-        st.u[idx] = ou_step(st.u[idx], today.z_urgency[idx], ou.mu, ou.kappa, ou.sigma)
+        st.u[who] = ou_step(st.u[who], today.z_urgency[who], ou.mu, ou.kappa, ou.sigma)
     now = st.in_market(sc, idx)
-    crossed = now & ~st.was_in_market[idx] & (day > 0)
+    crossed = now & ~st.was_in_market[idx] & old
     st.was_in_market[idx] = now
     # the day's market uniform decides the competitor; on the day the need arises it first
     # decides the inbound call (below q), and (u - q) / (1 - q), uniform again, the competitor

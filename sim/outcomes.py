@@ -66,8 +66,14 @@ PROSPECT_COLUMNS = [
     "cost",
     "annoyance",
     "recall",
+    "arrival_day",
+    "rep",
+    "rep_weeks",
 ]
-"""Per-prospect outcome table. Days and attempts are NaN when it never happened."""
+"""Per-prospect outcome table. Days and attempts are NaN when it never happened; days count
+from the start of the run (``arrival_day``: when the prospect reached the rep, 0 unless the
+scenario's ``rep`` block sets arrivals); ``rep`` is the rep's book (-1 without books) and
+``rep_weeks`` the prospect's share of that rep's weeks (see ``sim.capacity``)."""
 
 TOUCH_COLUMNS = [
     "strategy",
@@ -112,6 +118,9 @@ def prospects_frame(strategy: str, columns: dict[str, np.ndarray]) -> pd.DataFra
         df[col] = df[col].astype(float)
     df["touches"] = df["touches"].astype(np.int32)
     df["prospect"] = df["prospect"].astype(np.int64)
+    df["arrival_day"] = df["arrival_day"].astype(np.int32)
+    df["rep"] = df["rep"].astype(np.int64)
+    df["rep_weeks"] = df["rep_weeks"].astype(float)
     return df
 
 

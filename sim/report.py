@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.random import SeedSequence
 
+from .aggregate import StrategyStats
 from .atomic import write_text_atomic
 from .charts import CHART_NAMES, render_all
 from .outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
@@ -501,6 +502,7 @@ def load_saved_run(folder: Path | str, seed: int | None = None) -> tuple[RunResu
         else pd.DataFrame(columns=TOUCH_COLUMNS)
     )
     n = int(summary["n_prospects"].max()) if len(summary) else 0
+    stats = _first_contact_stats(root / "by_attempt.csv", summary) if streamed else {}
     result = RunResult(
         scenario=scenario,
         engine=str(info.get("engine", "unknown")),
@@ -511,8 +513,29 @@ def load_saved_run(folder: Path | str, seed: int | None = None) -> tuple[RunResu
         touches=touches,
         wall_time=_float(info.get("wall_time_s")),
         streamed=streamed,
+        stats=stats,
     )
     return result, summary
+
+
+def _first_contact_stats(path: Path, summary: pd.DataFrame) -> dict[str, StrategyStats]:
+    """What a streamed run's charts need of its statistics, read back from ``by_attempt.csv``:
+    per strategy, the prospect count and the histograms of the attempt of first contact
+    (the other fields stay empty). Empty when the file is missing."""
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path)
+    n = summary.groupby(summary["strategy"].astype(str), sort=False)["n_prospects"].max()
+    out = {}
+    for name in strategies_in_order(summary):
+        rows = table[table["strategy"].astype(str) == name]
+        size = int(rows["attempt"].max()) + 1 if len(rows) else 0
+        contact = np.zeros(size, dtype=np.int64)
+        met = np.zeros(size, dtype=np.int64)
+        contact[rows["attempt"].to_numpy(int)] = rows["first_contact"].to_numpy(int)
+        met[rows["attempt"].to_numpy(int)] = rows["first_contact_meeting"].to_numpy(int)
+        out[name] = StrategyStats(n=int(n[name]), first_contact=contact, first_contact_meeting=met)
+    return out
 
 
 def read_manifest(folder: Path) -> dict[str, object]:

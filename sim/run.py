@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
@@ -15,6 +16,7 @@ from .aggregate import StrategyStats
 from .scenario import Scenario
 from .strategy.base import Strategy
 from .strategy.library import expand, get_strategy
+from .touch_store import part_path, write_part
 
 ENGINES: tuple[str, ...] = ("des", "vector")
 
@@ -38,12 +40,16 @@ class RunResult:
     chunk: int | None = None
     """Prospects per chunk (vector engine; None for the DES)."""
     workers: int = 1
-    """Worker processes (vector engine)."""
+    """Worker processes."""
+    touch_parts: list[Path] = field(default_factory=list)
+    """With ``simulate(..., touch_dir=...)``: the touch log's part files, in strategy order
+    (``touches`` is then empty)."""
 
 
-class VectorTask(NamedTuple):
-    """One strategy's whole vector-engine run, for a worker process."""
+class StrategyTask(NamedTuple):
+    """One strategy's whole run on one engine, for a worker process."""
 
+    engine: str
     scenario: Scenario
     strategy: Strategy
     prospects: int
@@ -51,30 +57,43 @@ class VectorTask(NamedTuple):
     chunk: int
     touch_log: bool
     stream: bool
+    touch_path: Path | None = None
+    """Write the touch log here (a parquet part) instead of returning it."""
 
 
-VectorFrames = tuple[pd.DataFrame, pd.DataFrame, StrategyStats]
+Frames = tuple[pd.DataFrame, pd.DataFrame, StrategyStats]
 
 
-def _run_vector_task(task: VectorTask) -> VectorFrames:
-    from .vector.engine import run_vector
+def _run_task(task: StrategyTask, workers: int = 1) -> Frames:
+    """Simulate one strategy (``workers``: chunk processes, vector engine)."""
+    if task.engine == "des":
+        from .des.engine import run_des
 
-    out = run_vector(
-        task.scenario, task.strategy, task.prospects, task.seed, chunk=task.chunk,
-        touch_log=task.touch_log, stream=task.stream,
-    )  # fmt: skip
-    return out.prospects, out.touches, out.stats
+        des = run_des(task.scenario, task.strategy, task.prospects, task.seed)
+        frames = des.prospects, des.touches, StrategyStats.of(des.prospects, des.touches)
+    else:
+        from .vector.engine import run_vector
+
+        out = run_vector(
+            task.scenario, task.strategy, task.prospects, task.seed, chunk=task.chunk,
+            workers=workers, touch_log=task.touch_log, stream=task.stream,
+        )  # fmt: skip
+        frames = out.prospects, out.touches, out.stats
+    if task.touch_path is None:
+        return frames
+    write_part(frames[1], task.touch_path)
+    return frames[0], frames[1].iloc[:0], frames[2]
 
 
-def _vector_in_parallel(
-    tasks: list[VectorTask], workers: int, done: Callable[[], object]
-) -> list[VectorFrames]:
+def _in_parallel(
+    tasks: list[StrategyTask], workers: int, done: Callable[[], object]
+) -> list[Frames]:
     """Whole strategies on ``workers`` processes (each runs its strategy's chunks in turn), in
     the order of ``tasks``; ``done()`` after each finished strategy. One pool for the run:
     its processes start while the parent is still small, and each strategy's tables are built
     in the worker that simulated it."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_run_vector_task, task) for task in tasks]
+        futures = [pool.submit(_run_task, task) for task in tasks]
         for _ in as_completed(futures):
             done()
         return [f.result() for f in futures]
@@ -86,26 +105,30 @@ def simulate(
     *,
     prospects: int = 2000,
     seed: int = 0,
-    engine: str = "des",
+    engine: str = "vector",
     progress: bool = False,
     trace: Sequence[int] = (),
     workers: int = 1,
     chunk: int | None = None,
     touch_log: bool = True,
     stream: bool = False,
+    touch_dir: Path | None = None,
 ) -> RunResult:
     """Run each strategy on the same ``prospects`` prospects (common random numbers).
 
     ``strategies``: names from the library or the scenario's ``custom_strategies``, or
     ``Strategy`` objects (a researcher's own Python strategy); default the scenario's list.
 
-    ``engine``: ``des`` (discrete-event, prospect by prospect) or ``vector`` (arrays, in
-    chunks of ``chunk`` prospects). With ``workers`` > 1 the vector engine runs whole
-    strategies side by side on that many processes (one strategy alone: its chunks); the
-    results do not depend on ``chunk`` or ``workers``. ``trace`` lists prospect indices whose
-    day-by-day story is recorded (DES only). ``stream`` (vector engine) keeps only
+    ``engine``: ``vector`` (arrays, in chunks of ``chunk`` prospects; the default, as on the
+    command line) or ``des`` (discrete-event, prospect by prospect: the reference, and the
+    one that tells a prospect's story with ``trace``). With ``workers`` > 1 whole strategies
+    run side by side on that many processes (one strategy alone on the vector engine: its
+    chunks); the results do not depend on ``chunk`` or ``workers``. ``trace`` lists prospect
+    indices whose day-by-day story is recorded (DES only). ``stream`` (vector engine) keeps only
     per-strategy statistics, so memory stays flat for any number of prospects; the outcome
-    table and touch log are then empty.
+    table and touch log are then empty. ``touch_dir``: each strategy's touch log goes to a
+    parquet part file in that folder (``sim.touch_store``; listed in ``touch_parts``, in
+    strategy order) instead of into ``touches``, so large runs do not hold it in memory.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -121,7 +144,7 @@ def simulate(
     if workers < 1:
         raise ValueError("workers must be >= 1")
     from .des.engine import run_des
-    from .vector.engine import DEFAULT_CHUNK, run_vector
+    from .vector.engine import DEFAULT_CHUNK
 
     start = time.perf_counter()
     p_frames, t_frames = [], []
@@ -129,32 +152,36 @@ def simulate(
     stats: dict[str, StrategyStats] = {}
     strategy_objects = [objects.get(name) or get_strategy(name, scenario) for name in names]
     bar = tqdm(total=len(names), desc="strategies", unit="strategy", disable=not progress)
-    if engine == "vector" and workers > 1 and len(names) > 1:
-        tasks = [
-            VectorTask(scenario, s, prospects, seed, chunk or DEFAULT_CHUNK, touch_log, stream)
-            for s in strategy_objects
-        ]
-        outputs = _vector_in_parallel(tasks, min(workers, len(tasks)), bar.update)
-        for name, (p_frame, t_frame, st) in zip(names, outputs, strict=True):
-            p_frames.append(p_frame)
-            t_frames.append(t_frame)
-            stats[name] = st
-    for name, strategy in zip(names, strategy_objects, strict=True):
-        if name in stats:
-            continue
-        if engine == "des":
-            des = run_des(scenario, strategy, prospects, seed, trace=trace)
-            traces.update({(name, i): events for i, events in des.traces.items()})
-            frames = des.prospects, des.touches
-            stats[name] = StrategyStats.of(*frames)
-        else:
-            vec = run_vector(scenario, strategy, prospects, seed, chunk=chunk or DEFAULT_CHUNK,
-                             workers=workers, touch_log=touch_log, stream=stream)  # fmt: skip
-            frames = vec.prospects, vec.touches
-            stats[name] = vec.stats
-        p_frames.append(frames[0])
-        t_frames.append(frames[1])
-        bar.update()
+    parts: list[Path] = (
+        [part_path(Path(touch_dir), k) for k in range(len(names))]
+        if touch_dir is not None and touch_log and not stream
+        else []
+    )
+    chunk = chunk or DEFAULT_CHUNK
+    slots: list[Path | None] = list(parts) if parts else [None] * len(names)
+    tasks = [
+        StrategyTask(engine, scenario, s, prospects, seed, chunk, touch_log, stream, part)
+        for s, part in zip(strategy_objects, slots, strict=True)
+    ]
+    if parts:
+        Path(touch_dir or ".").mkdir(parents=True, exist_ok=True)
+    if workers > 1 and len(names) > 1 and not trace:
+        outputs = _in_parallel(tasks, min(workers, len(tasks)), bar.update)
+    else:
+        outputs = []
+        for task in tasks:
+            if trace:
+                des = run_des(scenario, task.strategy, prospects, seed, trace=trace)
+                traces.update({(task.strategy.name, i): ev for i, ev in des.traces.items()})
+                st = StrategyStats.of(des.prospects, des.touches)
+                outputs.append((des.prospects, des.touches, st))
+            else:
+                outputs.append(_run_task(task, workers))
+            bar.update()
+    for name, (p_frame, t_frame, st) in zip(names, outputs, strict=True):
+        p_frames.append(p_frame)
+        t_frames.append(t_frame)
+        stats[name] = st
     bar.close()
     return RunResult(
         scenario=scenario,
@@ -168,6 +195,7 @@ def simulate(
         traces=traces,
         stats=stats,
         streamed=stream,
-        chunk=(chunk or DEFAULT_CHUNK) if engine == "vector" else None,
-        workers=workers if engine == "vector" else 1,
+        chunk=chunk if engine == "vector" else None,
+        workers=workers,
+        touch_parts=parts,
     )

@@ -346,6 +346,46 @@ class Competitors(Params):
     """Competitors' recall: the prospect calls you with chance r / (r + r_competitor)."""
 
 
+class Rep(Params):
+    """The rep's capacity. Unlimited by default (every planned touch is made and every
+    prospect is in the book from the first day), the setting of the published comparisons.
+
+    With ``new_per_day`` or ``prospects_per_rep`` the prospects are split into consecutive
+    books, one per rep; a book's prospects arrive ``new_per_day`` at a time, one batch each
+    business day, and a strategy's cadence starts on a prospect's arrival day. With
+    ``minutes_per_day`` the rep works through the day's planned touches in priority order
+    (the strategy's ``priority``: follow-ups first or new prospects first, then oldest
+    arrival first) and a prospect whose touches of the day no longer fit waits for the
+    next day, as does every prospect after it.
+    """
+
+    minutes_per_day: float | None = Field(default=None, gt=0, le=1440)
+    """Minutes of touches per business day (channel ``rep_minutes``; a call that may leave
+    a voicemail counts the voicemail's minutes too). None: no limit."""
+    new_per_day: int | None = Field(default=None, ge=1, le=100_000)
+    """New prospects reaching each rep per business day. None: all at the start."""
+    prospects_per_rep: int | None = Field(default=None, ge=1, le=1_000_000)
+    """Prospects in one rep's book. Default: ``new_per_day`` x the horizon."""
+
+    @model_validator(mode="after")
+    def _book(self) -> Rep:
+        no_book = self.new_per_day is None and self.prospects_per_rep is None
+        if self.minutes_per_day is not None and no_book:
+            raise ValueError(
+                "a daily budget is shared by one rep's prospects: set new_per_day "
+                "or prospects_per_rep"
+            )
+        return self
+
+    def book_size(self, horizon: int) -> int | None:
+        """Prospects per rep, or None when the prospects are not split into books."""
+        if self.prospects_per_rep is not None:
+            return self.prospects_per_rep
+        if self.new_per_day is not None:
+            return self.new_per_day * horizon
+        return None
+
+
 class Scenario(Params):
     """Everything that defines a simulated market. Feeds both engines."""
 
@@ -361,6 +401,7 @@ class Scenario(Params):
     response: Response = Response()
     competitors: Competitors = Competitors()
     tracking: Tracking = Tracking()
+    rep: Rep = Rep()
     strategies: list[str] = Field(
         default_factory=lambda: [
             "no-follow-up",

@@ -53,6 +53,8 @@ METRICS = (
     *RATIOS,
     "connect_rate_per_dial",
     "days_to_first_response_median",
+    "meetings_per_rep_hour",
+    "meetings_per_rep_week",
 )
 """Every metric of ``summarize``, in the order of its rows."""
 
@@ -182,6 +184,17 @@ def stats_metrics(st: StrategyStats, level: float) -> dict[str, Interval]:
     if st.has_touches:
         out["connect_rate_per_dial"] = proportion_ci(st.pickups, st.dials, level)
     out["days_to_first_response_median"] = median_ci_histogram(st.first_response, level)
+    minutes = st.sums["rep_minutes"]
+    per_minute = ratio_ci_moments(
+        st.n, meetings, minutes, meetings, st.squares["rep_minutes"],
+        st.with_meeting["rep_minutes"], level,
+    )  # fmt: skip
+    out["meetings_per_rep_hour"] = (
+        (60 * per_minute[0], 60 * per_minute[1], 60 * per_minute[2]) if minutes > 0 else NAN3
+    )
+    count, sx, sm, sxx, smm, sxm = st.books
+    if count > 0:
+        out["meetings_per_rep_week"] = ratio_ci_moments(int(count), sx, sm, sxx, smm, sxm, level)
     return out
 
 
@@ -213,7 +226,12 @@ def summarize(
     - per meeting: ``rep_minutes_per_meeting``, ``cost_per_meeting`` (NaN without meetings);
     - ``connect_rate_per_dial``: desk and cell calls picked up over all such calls (NaN without
       calls); only when ``touches`` is given, otherwise the row is left out;
-    - ``days_to_first_response_median``: over the prospects who responded.
+    - ``days_to_first_response_median``: over the prospects who responded, counted from
+      each prospect's arrival in the rep's book;
+    - ``meetings_per_rep_hour``: meetings per 60 rep minutes (delta-method interval);
+    - ``meetings_per_rep_week``: meetings per rep per week of the horizon, only when the
+      scenario splits prospects into reps' books (``rep`` block); its interval treats each
+      book as one observation, since a rep's budget couples the book's prospects.
 
     Strategies keep their order of first appearance in ``prospects``.
     """
@@ -360,10 +378,12 @@ TABLE_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("explicit no %", "no_rate", None),
     ("opt-out %", "opt_out_rate", None),
     ("touches", "touches_per_prospect", 1),
-    ("rep min", "rep_minutes_per_prospect", 1),
-    ("cost", "cost_per_prospect", 2),
+    ("min/mtg", "rep_minutes_per_meeting", 1),
+    ("cost/mtg", "cost_per_meeting", 2),
+    ("mtg/rep wk", "meetings_per_rep_week", 2),
 )
-"""(heading, metric, decimals); ``None`` decimals: a percent with its interval."""
+"""(heading, metric, decimals); ``None`` decimals: a percent with its interval. A column
+whose metric no strategy has (meetings per rep week without reps' books) is left out."""
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -398,9 +418,11 @@ def format_table(summary: pd.DataFrame) -> str:
     names = strategies_in_order(summary)
     rate = {s: values.get((s, "meeting_rate"), NAN3)[0] for s in names}
     ranked = sorted(names, key=lambda s: -rate[s] if not math.isnan(rate[s]) else math.inf)
-    header = ["strategy", *(h for h, _, _ in TABLE_COLUMNS)]
+    present = set(summary["metric"].astype(str))
+    columns = [c for c in TABLE_COLUMNS if c[1] in present]
+    header = ["strategy", *(h for h, _, _ in columns)]
     body = [
-        [s, *(_cell(values.get((s, metric), NAN3), digits) for _, metric, digits in TABLE_COLUMNS)]
+        [s, *(_cell(values.get((s, metric), NAN3), digits) for _, metric, digits in columns)]
         for s in ranked
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
@@ -414,7 +436,8 @@ def format_table(summary: pd.DataFrame) -> str:
     n = int(summary["n_prospects"].max()) if len(summary) else 0
     lines = [line(header), line(["-" * w for w in widths]), *(line(r) for r in body)]
     lines.append(
-        f"{n} prospects per strategy; [{level} CI]; touches, rep minutes and cost per prospect"
+        f"{n} prospects per strategy; [{level} CI]; touches per prospect; rep minutes and cost "
+        "per meeting"
     )
     return "\n".join(lines)
 

@@ -1,4 +1,4 @@
-"""Scenarios on which the two engines must agree: the defaults and three stress cases.
+"""Scenarios on which the two engines must agree: the defaults and four stress cases.
 
 Each one is the default scenario with a few overrides, chosen so that a different mechanism
 carries the outcome:
@@ -10,6 +10,10 @@ carries the outcome:
   days), so opt-outs are common and the annoyance bookkeeping matters.
 - ``drip-heavy``: high starting recall, fast urgency (``kappa`` 0.05, stationary sd 1) and weak
   competitors, so prospects cross into market often and call in: the inbound path matters.
+- ``rep-capacity``: reps with books of 250 prospects arriving 5 a day and 60 minutes a day
+  for touches, so the budget binds and touches wait: the capacity rule (``sim.capacity``)
+  and late cadences matter. A book's prospects share a budget, so they are not independent;
+  books of 250 keep that correlation small against the engines' sampling error.
 """
 
 from __future__ import annotations
@@ -110,7 +114,7 @@ def _build(
 
 
 def validation_scenarios(horizon_days: int | None = None) -> dict[str, ValidationScenario]:
-    """The four agreement scenarios by name, in a fixed order.
+    """The agreement scenarios by name, in a fixed order.
 
     ``horizon_days`` replaces every scenario's horizon (tests cut it to run faster).
     """
@@ -145,6 +149,12 @@ def validation_scenarios(horizon_days: int | None = None) -> dict[str, Validatio
                 "competitors": {"r_competitor": 0.5},
             },
             {"drip": DRIP},
+        ),
+        (
+            "rep-capacity",
+            ["numbers-game", "persistent-until-no", "breakup-after-two"],
+            {"rep": {"minutes_per_day": 60, "new_per_day": 5, "prospects_per_rep": 250}},
+            None,
         ),
     ]
     return {

@@ -195,8 +195,17 @@ def test_streamed_run_draws_what_it_can(
     )
     paths = charts.render_all(streamed, summary, tmp_path)
     names = [p.stem for p in paths]
-    assert names == ["ranking", "pest_frontier", "cost_per_meeting", "week_in_the_life"]
+    assert names == [
+        "ranking", "reached_by_attempt", "pest_frontier", "cost_per_meeting", "week_in_the_life",
+    ]  # fmt: skip
     assert sorted(p.stem for p in (tmp_path / "charts").glob("*.png")) == sorted(names)
+
+
+def test_the_fifth_call_curve_from_statistics_equals_the_one_from_the_table(run: RunResult) -> None:
+    from_table = charts.reach_curve(run.prospects, 15)
+    from_stats = charts.reach_curve_from_stats(run.stats, 15)
+    pd.testing.assert_frame_equal(from_stats, from_table)
+    assert from_table.to_numpy().max() > 0.1  # not a trivial comparison of zeros
 
 
 def test_report_is_self_contained(run: RunResult, summary: pd.DataFrame, rendered: Path) -> None:

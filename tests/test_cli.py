@@ -67,6 +67,14 @@ def test_run_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
     prospects = pd.read_parquet(out / "prospects.parquet")
     touches = pd.read_parquet(out / "touches.parquet")
     assert len(prospects) == 240
+    # the touch log went to disk strategy by strategy and was merged: the same table
+    direct = simulate(
+        load_scenario("baseline"), ["no-follow-up", "persistent-until-no"], prospects=120, seed=4
+    )
+    one_file = tmp_path / "direct.parquet"
+    direct.touches.to_parquet(one_file, index=False)  # the same round trip through parquet
+    pd.testing.assert_frame_equal(touches, pd.read_parquet(one_file))
+    assert not list(out.glob(".touches-*"))  # the scratch folder is gone
     per = prospects.groupby("strategy")["touches"].sum()
     assert touches.groupby("strategy").size().to_dict() == per.to_dict()
     comparisons = pd.read_csv(out / "comparisons.csv")
@@ -94,6 +102,11 @@ def test_run_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
         assert (out / kept).is_file(), kept
     assert json.loads((out / "manifest.json").read_text())["streamed"] is True
     assert "rerun without --stream" in " ".join(r.stdout.split())
+    assert (out / "charts" / "reached_by_attempt.png").is_file()  # from the statistics
+    (out / "charts" / "reached_by_attempt.png").unlink()
+    r = followup("charts", str(out))
+    assert r.returncode == 0, r.stderr
+    assert (out / "charts" / "reached_by_attempt.png").is_file()  # read back from by_attempt.csv
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
     assert set(pd.read_csv(out / "summary.csv").strategy) == set(scenario.strategies)
 

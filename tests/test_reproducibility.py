@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.population import draw_population
 from sim.run import simulate
@@ -11,14 +12,17 @@ from sim.scenario import Scenario
 from sim.strategy.base import Observations
 from sim.strategy.library import get_strategy
 
+ENGINES = pytest.mark.parametrize("engine", ["des", "vector"])
 
-def test_same_seed_same_tables() -> None:
+
+@ENGINES
+def test_same_seed_same_tables(engine: str) -> None:
     sc = Scenario()
-    a = simulate(sc, ["persistent-until-no"], prospects=150, seed=3)
-    b = simulate(sc, ["persistent-until-no"], prospects=150, seed=3)
+    a = simulate(sc, ["persistent-until-no"], prospects=150, seed=3, engine=engine)
+    b = simulate(sc, ["persistent-until-no"], prospects=150, seed=3, engine=engine)
     pd.testing.assert_frame_equal(a.prospects, b.prospects)
     pd.testing.assert_frame_equal(a.touches, b.touches)
-    c = simulate(sc, ["persistent-until-no"], prospects=150, seed=4)
+    c = simulate(sc, ["persistent-until-no"], prospects=150, seed=4, engine=engine)
     assert not a.touches["result"].equals(c.touches["result"])
 
 
@@ -32,16 +36,18 @@ def test_population_does_not_depend_on_how_it_is_split() -> None:
     assert np.array_equal(whole_l.away[:, 4000:8500], part_l.away)
 
 
-def test_strategies_face_the_same_prospects() -> None:
+@ENGINES
+def test_strategies_face_the_same_prospects(engine: str) -> None:
     sc = Scenario()
-    r = simulate(sc, ["no-follow-up", "persistent-until-no"], prospects=200, seed=1)
+    r = simulate(sc, ["no-follow-up", "persistent-until-no"], prospects=200, seed=1, engine=engine)
     p = r.prospects
     a = p[p.strategy == "no-follow-up"].reset_index(drop=True)
     b = p[p.strategy == "persistent-until-no"].reset_index(drop=True)
     assert a["segment"].equals(b["segment"])
 
 
-def test_strategies_identical_until_a_day_give_identical_outcomes_before_it() -> None:
+@ENGINES
+def test_strategies_identical_until_a_day_give_identical_outcomes_before_it(engine: str) -> None:
     """Common random numbers: two cadences that differ only from day 12 on agree on every
     prospect resolved before day 12 (meeting, no, opt-out or purchase elsewhere)."""
     base = {
@@ -79,7 +85,7 @@ def test_strategies_identical_until_a_day_give_identical_outcomes_before_it() ->
             get_strategy("early", sc).decide(d, o1).channel,
             get_strategy("other", sc).decide(d, o2).channel,
         )
-    r = simulate(sc, ["early", "other"], prospects=600, seed=2)
+    r = simulate(sc, ["early", "other"], prospects=600, seed=2, engine=engine)
     p = r.prospects
     e = p[p.strategy == "early"].set_index("prospect")
     o = p[p.strategy == "other"].set_index("prospect")

@@ -48,6 +48,9 @@ def prospects(strategy: str, rows: list[dict[str, object]]) -> pd.DataFrame:
         "cost": 0.0,
         "annoyance": 0.0,
         "recall": 0.0,
+        "arrival_day": 0,
+        "rep": -1,
+        "rep_weeks": 0.0,
     }
     records = [{"strategy": strategy, "prospect": i, **base, **r} for i, r in enumerate(rows)]
     df = pd.DataFrame(records, columns=PROSPECT_COLUMNS)
@@ -146,8 +149,9 @@ def test_columns_rows_and_order(hand: pd.DataFrame) -> None:
     s = summarize(pd.concat([other, hand, alpha], ignore_index=True))
     assert list(s.columns) == SUMMARY_COLUMNS
     assert list(pd.unique(s["strategy"])) == ["zeta", "hand", "alpha"]
-    without_connect = [m for m in METRICS if m != "connect_rate_per_dial"]
-    assert list(s.loc[s["strategy"] == "hand", "metric"]) == without_connect
+    # no touch log: no connect rate; no reps' books: no meetings per rep week
+    absent = {"connect_rate_per_dial", "meetings_per_rep_week"}
+    assert list(s.loc[s["strategy"] == "hand", "metric"]) == [m for m in METRICS if m not in absent]
     assert set(s.loc[s["strategy"] == "zeta", "n_prospects"]) == {4}
     assert set(s.loc[s["strategy"] == "alpha", "n_prospects"]) == {6}
 

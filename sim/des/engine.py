@@ -28,6 +28,7 @@ import simpy
 from numpy.random import Generator
 
 from ..behaviour import in_working_hours, load_per_window, p_pickup, salience, session_minutes
+from ..capacity import Books, plan_day
 from ..channels import CALLS, INBOX_OF, MESSAGES, Channel, Inbox
 from ..clock import (
     DAY_END_MINUTE,
@@ -103,6 +104,10 @@ class World:
         )
         self.state = State(self.traits, len(self.strategy.templates))
         self.obs = Observations(self.n)
+        self.ids = np.arange(self.first_id, self.first_id + self.n, dtype=np.int64)
+        self.books = Books.of(self.sc)
+        self.obs.arrival_day[:] = self.books.arrival_day(self.ids)
+        self.obs.staggered = self.books.staggered
         self.hours = self.sc.calendar.workday_hours
         cal = self.sc.calendar
         self.evening = cal.evening_session
@@ -159,7 +164,7 @@ def rep(w: World) -> Events:
     """The rep: each business day, the strategy plans the touches; each becomes a process."""
     for day in range(w.sc.horizon):
         yield w.wait_until(day, PLAN_MINUTE)
-        plan = w.strategy.decide(day, w.obs)
+        plan = plan_day(w.sc, w.strategy, day, w.obs, w.ids, w.books)
         for slot in range(plan.slots):
             for i in np.flatnonzero(plan.channel[slot] >= 0):
                 tpl = int(plan.template[slot, i])
@@ -178,9 +183,10 @@ def rep(w: World) -> Events:
 
 
 def prospect_days(w: World, i: int) -> Events:
-    """One prospect's business days: the day's start and end updates."""
+    """One prospect's business days from its arrival in the rep's book: the day's start and
+    end updates."""
     st = w.state
-    for day in range(w.sc.horizon):
+    for day in range(int(w.obs.arrival_day[i]), w.sc.horizon):
         yield w.wait_until(day, DAY_START_MINUTE)
         if start_day(w.sc, st, w.obs, w.today(day), day, i):
             w.note(i, day, None, "inbound", "their need arises and they call you: meeting booked")
@@ -525,7 +531,8 @@ def run_world(w: World) -> DesOutput:
         w.env.process(prospect_days(w, i))
     w.env.process(rep(w))
     w.env.run(until=absolute_minute(scenario.horizon - 1, DAY_END_MINUTE) + 1)
-    prospects = prospects_frame(strategy.name, w.state.outcome_columns(first_id))
+    columns = w.state.outcome_columns(first_id) | w.books.columns(w.ids)
+    prospects = prospects_frame(strategy.name, columns)
     touches = touches_frame(strategy.name, pd.DataFrame(w.log, columns=TOUCH_COLUMNS[1:]))
     traces = {w.first_id + i: events for i, events in w.traces.items()}
     return DesOutput(prospects, touches, traces)

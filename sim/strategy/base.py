@@ -51,7 +51,9 @@ OPTION_NAMES = tuple(o.name for o in Opt if o.name)
 class Observations:
     """What the rep knows about each prospect, arrays of length ``n``; days are -1 for never.
 
-    Engines update it as touches resolve; ``memory`` is the strategy's own per-prospect state.
+    Engines update it as touches resolve; ``memory`` is the strategy's own per-prospect state
+    (arrays of length ``n``, so an engine can restore a morning's memory when the rep's
+    budget runs out; see ``sim.capacity.plan_day``).
     """
 
     n: int
@@ -71,7 +73,15 @@ class Observations:
     """Last business day of an away period the receptionist reported (else -1)."""
     favored_known: NDArray[np.int8] = field(init=False)
     """Favoured venue learnt through ground rules (0 email, 1 phone, 2 text, 3 social; -1)."""
+    arrival_day: NDArray[np.int32] = field(init=False)
+    """Business day the prospect reached the rep's book (0 unless the scenario's ``rep``
+    block makes prospects arrive day by day); a cadence starts there."""
+    available: NDArray[np.bool_] = field(init=False)
+    """Whether the rep can work the prospect today: arrived, and within the day's budget.
+    A strategy plans no touch for an unavailable prospect (engines drop such touches)."""
     memory: dict[str, NDArray[Any]] = field(default_factory=dict)
+    staggered: bool = False
+    """Whether prospects arrive day by day (``arrival_day`` not all 0); set by the engines."""
 
     def __post_init__(self) -> None:
         n = self.n
@@ -87,6 +97,8 @@ class Observations:
         self.closed = np.zeros(n, dtype=bool)
         self.away_until = never.copy()
         self.favored_known = np.full(n, -1, dtype=np.int8)
+        self.arrival_day = np.zeros(n, dtype=np.int32)
+        self.available = np.ones(n, dtype=bool)
 
     def may_touch(self, day: int, idx: int | NDArray[np.int64]) -> NDArray[np.bool_]:
         """Whether a planned touch is still made: not once the file is closed, nor after the
@@ -128,6 +140,9 @@ class Strategy(ABC):
     """Template names; ``TouchPlan.template`` indexes into this tuple."""
     max_per_day: int = 2
     """Upper bound on touches a prospect receives in one day (the plan's slots)."""
+    priority: str = "follow_ups"
+    """Under a daily budget of rep minutes, who is served first: ``follow_ups`` (prospects
+    touched before) or ``new`` (prospects never touched); see ``sim.capacity``."""
 
     @abstractmethod
     def decide(self, day: int, obs: Observations) -> TouchPlan:

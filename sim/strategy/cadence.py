@@ -10,7 +10,7 @@ touches for a million prospects is a handful of array operations.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -130,6 +130,8 @@ class CadenceSpec(BaseModel):
     claim: str = ""
     mechanisms: list[str] = Field(default_factory=list)
     max_touches: int | None = Field(default=None, ge=1)
+    priority: Literal["follow_ups", "new"] = "follow_ups"
+    """Under a daily budget of rep minutes: follow-ups first, or new prospects first."""
     phases: list[PhaseSpec] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -190,6 +192,7 @@ class Cadence(Strategy):
         per_day = [sum(1 for s in p.steps if s.day == d) for p in phases for d in range(2001)]
         self.max_per_day = max(2, max(per_day) + 1)
         self.max_touches = spec.max_touches
+        self.priority = spec.priority
 
     # -- the state machine -------------------------------------------------------------------
 
@@ -203,6 +206,7 @@ class Cadence(Strategy):
             mem["seen_pos"] = np.full(n, -1, dtype=np.int64)
             mem["seen_no"] = np.full(n, -1, dtype=np.int64)
             mem["seen_open"] = np.full(n, -1, dtype=np.int64)
+            mem["entry"][:] = obs.arrival_day
             self._due(mem, np.arange(n))
         return mem
 
@@ -239,7 +243,7 @@ class Cadence(Strategy):
                 self._enter(mem, fresh, table[mem["phase"][fresh]], day)
         plan = TouchPlan.empty(self.max_per_day, obs.n)
         cand = np.flatnonzero(mem["due"] <= day)
-        cand = cand[~obs.closed[cand]]
+        cand = cand[~obs.closed[cand] & obs.available[cand]]
         held = self.step_flags & Opt.wait_if_away
         if held.any():  # the rep holds these touches while the prospect is reported away
             g = self.phase_first[mem["phase"][cand]] + mem["step"][cand]

@@ -32,6 +32,7 @@ from ..behaviour import (
     p_read,
     salience,
 )
+from ..capacity import Books, plan_day
 from ..channels import FAVORED_CODE, INBOX_CODE, Channel, Inbox
 from ..clock import parse_time
 from ..dynamics import (
@@ -129,6 +130,10 @@ class Chunk:
         self.today: DayLife = self.life.next_day()
         self.state = State(self.traits, len(self.strategy.templates))
         self.obs = Observations(self.n)
+        self.ids = np.arange(self.start, self.stop, dtype=np.int64)
+        self.books = Books.of(self.sc)
+        self.obs.arrival_day[:] = self.books.arrival_day(self.ids)
+        self.obs.staggered = self.books.staggered
         self.draws = DayDraws(self.seed, self.start, self.stop)
         self.queue = Queue(self.n)
         self.log = TouchLog(self.touch_log)
@@ -146,9 +151,18 @@ class Chunk:
             due_today = self.queue.start_day(day)
             if day > 0:
                 self.today = self.life.next_day()
-            start_day(sc, st, obs, self.today, day, slice(None))
-            self._events(day, self.strategy.decide(day, obs), due_today)
-            end_day(sc, st, day, slice(None))
+            here = self._arrived(day)
+            start_day(sc, st, obs, self.today, day, here)
+            plan = plan_day(sc, self.strategy, day, obs, self.ids, self.books)
+            self._events(day, plan, due_today)
+            end_day(sc, st, day, here)
+
+    def _arrived(self, day: int) -> slice | I64:
+        """The prospects in the rep's book by ``day`` (all, as a slice, unless they arrive
+        day by day)."""
+        if not self.books.staggered:
+            return slice(None)
+        return np.flatnonzero(self.obs.arrival_day <= day)
 
     def _events(self, day: int, plan: TouchPlan, due_today: B) -> None:
         """The day's touches and triage sessions, each prospect's in time order (sessions
@@ -476,7 +490,8 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
     sc, strategy, seed, start, stop, touch_log, streaming = task
     chunk = Chunk(sc, strategy, seed, start, stop, touch_log or streaming)
     chunk.run()
-    prospect_cols, log_cols = chunk.state.outcome_columns(start), chunk.log.columns()
+    prospect_cols = chunk.state.outcome_columns(start) | chunk.books.columns(chunk.ids)
+    log_cols = chunk.log.columns()
     if not streaming:
         return prospect_cols, log_cols, None
     prospects = prospects_frame(strategy.name, prospect_cols)
@@ -514,6 +529,7 @@ def run_vector(
     """
     if chunk < 1:
         raise ValueError("chunk must be >= 1")
+    chunk = Books.of(scenario).align_chunk(chunk, first_id)
     bounds = [(s, min(s + chunk, first_id + n)) for s in range(first_id, first_id + n, chunk)]
     tasks = [(scenario, strategy, seed, a, b, touch_log, stream) for a, b in bounds]
     results: Iterable[ChunkResult]
