@@ -12,6 +12,7 @@ from these statistics alone (``sim.summary``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,15 +158,53 @@ class StrategyStats:
             books=_book_moments(prospects, meeting),
         )
         if touches is not None:
-            channel = _codes(touches["channel"], CHANNEL_NAMES)
-            result = _codes(touches["result"], RESULT_NAMES)
-            picked = result == Result.picked_up
-            dials = np.isin(channel, [Channel[c].value for c in DIAL_CHANNELS])
-            stats.dials = int(dials.sum())
-            stats.pickups = int((dials & picked).sum())
-            stats.touch_counts = _touch_counts(touches, channel, picked, result == Result.read)
+            stats._add_touches(
+                attempt=touches["attempt"].to_numpy(dtype=np.int64),
+                channel=_codes(touches["channel"], CHANNEL_NAMES),
+                result=_codes(touches["result"], RESULT_NAMES),
+                voicemail_heard=touches["voicemail_heard"].to_numpy(dtype=bool),
+                response=_codes(touches["response"], RESPONSE_LABELS),
+                opted_out=touches["opted_out"].to_numpy(dtype=bool),
+            )
+        return stats
+
+    @classmethod
+    def of_log(cls, prospects: pd.DataFrame, log: dict[str, NDArray[Any]]) -> StrategyStats:
+        """``of`` with the touch log as the engine's raw columns (integer codes: channel and
+        result in model order, response -1 none to 3 lost), without building its table."""
+        stats = cls.of(prospects)
+        if log:
+            stats._add_touches(
+                attempt=np.asarray(log["attempt"], dtype=np.int64),
+                channel=np.asarray(log["channel"], dtype=np.int64),
+                result=np.asarray(log["result"], dtype=np.int64),
+                voicemail_heard=np.asarray(log["voicemail_heard"], dtype=bool),
+                response=np.asarray(log["response"], dtype=np.int64) + 1,
+                opted_out=np.asarray(log["opted_out"], dtype=bool),
+            )
+        else:
             stats.has_touches = True
         return stats
+
+    def _add_touches(
+        self,
+        *,
+        attempt: NDArray[np.int64],
+        channel: NDArray[np.int64],
+        result: NDArray[np.int64],
+        voicemail_heard: NDArray[np.bool_],
+        response: NDArray[np.int64],
+        opted_out: NDArray[np.bool_],
+    ) -> None:
+        """Dials, pick-ups and ``touch_counts`` from the touch log's columns (``response`` as
+        an index into ``RESPONSE_LABELS``)."""
+        picked = result == Result.picked_up
+        dials = np.isin(channel, [Channel[c].value for c in DIAL_CHANNELS])
+        self.dials = int(dials.sum())
+        self.pickups = int((dials & picked).sum())
+        read = (result == Result.read) | voicemail_heard
+        self.touch_counts = _touch_counts(attempt, channel, picked, read, response, opted_out)
+        self.has_touches = True
 
 
 def _book_moments(prospects: pd.DataFrame, meeting: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -190,27 +229,26 @@ def _histogram(values: NDArray[np.int64]) -> NDArray[np.int64]:
 
 
 def _touch_counts(
-    touches: pd.DataFrame,
+    attempt: NDArray[np.int64],
     channel: NDArray[np.int64],
     picked: NDArray[np.bool_],
-    read_result: NDArray[np.bool_],
+    read: NDArray[np.bool_],
+    response: NDArray[np.int64],
+    opted_out: NDArray[np.bool_],
 ) -> NDArray[np.int64]:
-    """``StrategyStats.touch_counts`` of a touch log (see ``TOUCH_COUNTS``)."""
+    """``StrategyStats.touch_counts`` of a touch log's columns (see ``TOUCH_COUNTS``)."""
     n_channels = len(CHANNEL_NAMES)
-    if not len(touches):
+    if not len(attempt):
         return _zeros_touch_counts()
-    attempt = touches["attempt"].to_numpy(dtype=np.int64)
     size = (int(attempt.max()) + 1) * n_channels
     key = attempt * n_channels + channel
-    read = read_result | touches["voicemail_heard"].to_numpy(dtype=bool)
-    response = _codes(touches["response"], RESPONSE_LABELS)
     flags = (
-        np.ones(len(touches), dtype=bool),
+        np.ones(len(attempt), dtype=bool),
         picked | read,
         read,
         response == RESPONSE_LABELS.index("positive"),
         response == RESPONSE_LABELS.index("no"),
-        touches["opted_out"].to_numpy(dtype=bool),
+        opted_out,
     )
     known = channel >= 0
     counts = [np.bincount(key[flag & known], minlength=size) for flag in flags]

@@ -9,6 +9,7 @@ distribution in a scenario leaves the other traits' draws unchanged.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -187,24 +188,32 @@ class LifeStream:
                 stream(seed, "life:urgency", b), stream(seed, "life:market", b),
                 stream(seed, "life:daily", b),
             ))  # fmt: skip
-        self.until = np.full(self.n, -1, dtype=np.int64)
+        self.until = np.full(self.n, -1, dtype=np.int32)
         self.today = -1
+        # the day's buffers, reused: non-buyers keep z = 0 and market = 1 for good
+        self._z = np.zeros(self.n, dtype=np.float32)
+        self._market = np.ones(self.n)
+        self._daily = np.empty(self.n)
 
     def next_day(self) -> DayLife:
+        """The next business day. Its arrays are the stream's buffers, overwritten by the next
+        call (copy them to keep a day: ``draw_life`` does)."""
         d = self.today = self.today + 1
-        n = self.n
-        z = np.zeros(n, dtype=np.float32)
-        market = np.ones(n)
-        daily = np.empty(n)
+        z, market, daily = self._z, self._market, self._daily
         for part, cols, sel, first, nb, g_z, g_m, g_d in self.parts:
-            z[sel] = g_z.standard_normal(nb, dtype=np.float32)[first : first + len(sel)]
-            market[sel] = g_m.random(nb)[first : first + len(sel)]
-            daily[cols] = g_d.random(BLOCK)[part]
+            if part.stop - part.start == BLOCK:
+                g_d.random(out=daily[cols])
+            else:
+                daily[cols] = g_d.random(BLOCK)[part]
+            if nb:
+                z[sel] = g_z.standard_normal(nb, dtype=np.float32)[first : first + len(sel)]
+                market[sel] = g_m.random(nb)[first : first + len(sel)]
         away_p = self.scenario.population.away
         p = away_p.start_chance
         span = away_p.max_days - away_p.min_days + 1
         # floor(daily * 2^26) / 2^26 < p  exactly when  daily < ceil(p * 2^26) / 2^26
-        starts = np.flatnonzero((self.until < d) & (daily < np.ceil(p * _SPLIT) / _SPLIT))
+        starts = np.flatnonzero(daily < np.ceil(p * _SPLIT) / _SPLIT)
+        starts = starts[self.until[starts] < d]
         if len(starts):
             u_away = np.floor(daily[starts] * _SPLIT) / _SPLIT
             length = away_p.min_days + np.minimum(
@@ -212,14 +221,14 @@ class LifeStream:
             )
             self.until[starts] = d + length - 1
         away = self.until >= d
-        away_until = np.where(away, self.until, -1).astype(np.int32)
+        away_until = np.where(away, self.until, np.int32(-1))
         return DayLife(z, away, away_until, daily, market, self.scenario.population.in_office)
 
 
 def draw_life(scenario: Scenario, seed: int, start: int, stop: int) -> Life:
     """The whole horizon of ``LifeStream``, stacked (for the DES and for inspection)."""
     life = LifeStream(scenario, seed, start, stop)
-    days = [life.next_day() for _ in range(scenario.horizon)]
+    days = [copy.deepcopy(life.next_day()) for _ in range(scenario.horizon)]
     return Life(
         z_urgency=np.stack([x.z_urgency for x in days]),
         away=np.stack([x.away for x in days]),

@@ -232,11 +232,7 @@ class Cadence(Strategy):
 
     def decide(self, day: int, obs: Observations) -> TouchPlan:
         mem = self._memory(obs)
-        for last, seen, table in (
-            (obs.last_positive_day, "seen_pos", self.phase_on_pos),
-            (obs.last_no_day, "seen_no", self.phase_on_no),
-            (obs.last_open_day, "seen_open", self.phase_on_open),
-        ):
+        for last, seen, table in self._signals(obs):
             fresh = np.flatnonzero((last > mem[seen]) & ~mem["stopped"])
             if len(fresh):
                 mem[seen][fresh] = last[fresh]
@@ -271,6 +267,17 @@ class Cadence(Strategy):
             self._advance(mem, cand, day)
             cand = cand[mem["due"][cand] <= day]
         return plan
+
+    def _signals(self, obs: Observations) -> list[tuple[NDArray[np.int32], str, NDArray[np.int64]]]:
+        """What the cadence reacts to: (the day it was last seen, memory key, the phase
+        transition table); opens only when some phase has an ``on_open`` transition."""
+        signals = [
+            (obs.last_positive_day, "seen_pos", self.phase_on_pos),
+            (obs.last_no_day, "seen_no", self.phase_on_no),
+        ]
+        if (self.phase_on_open != CONTINUE).any():
+            signals.append((obs.last_open_day, "seen_open", self.phase_on_open))
+        return signals
 
     def _advance(self, mem: Memory, idx: NDArray[np.int64], day: int) -> None:
         """Prospects ``idx`` had their step fired: next step, next cycle, or the next phase."""

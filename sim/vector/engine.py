@@ -495,19 +495,32 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
     if not streaming:
         return prospect_cols, log_cols, None
     prospects = prospects_frame(strategy.name, prospect_cols)
-    return {}, {}, StrategyStats.of(prospects, _touch_frame(strategy, log_cols))
+    return {}, {}, StrategyStats.of_log(prospects, log_cols)
 
 
 def _touch_frame(strategy: Strategy, cols: dict[str, NDArray[Any]]) -> pd.DataFrame:
     if not cols:
         return touches_frame(strategy.name, pd.DataFrame(columns=TOUCH_COLUMNS[1:]))
-    tpl = cols.pop("template")
-    names = np.array([*strategy.templates, ""], dtype=object)
-    varied = tpl < 0
-    base = names[np.where(varied, -1 - tpl, tpl)]
-    suffix = np.where(varied, "#" + cols["attempt"].astype(str), "")
-    cols["template"] = np.char.add(base.astype(str), suffix.astype(str))
+    cols = dict(cols)
+    cols["template"] = template_names(strategy.templates, cols["template"], cols["attempt"])
     return touches_frame(strategy.name, cols)
+
+
+def template_names(templates: tuple[str, ...], code: I64, attempt: I64) -> NDArray[np.object_]:
+    """Template names of the log: ``code`` indexes ``templates``; a varied template is
+    ``-1 - code`` and is named ``name#attempt``. Strings are built once per distinct (code,
+    attempt), not per touch."""
+    width = int(attempt.max()) + 2 if len(attempt) else 1
+    key = np.where(code < 0, code * width - attempt, code)
+    uniq, inverse = np.unique(key, return_inverse=True)
+
+    def name(i: int) -> str:
+        return templates[i] if 0 <= i < len(templates) else ""
+
+    labels = [
+        name(k) if k >= 0 else f"{name((-k) // width - 1)}#{(-k) % width}" for k in uniq.tolist()
+    ]
+    return np.asarray(labels, dtype=object)[inverse]
 
 
 def run_vector(
