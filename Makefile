@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-vector validate clean
+.PHONY: run test lint typecheck pytest bench bench-vector bench-sweep validate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,analysis]"
 	touch $(STAMP)
 
 # scenarios/baseline.yaml, every strategy, vector engine, 50,000 prospects: writes reports/baseline/
@@ -36,6 +36,9 @@ bench: $(STAMP)
 
 bench-vector: $(STAMP)
 	$(BIN)/python benchmarks/bench_vector.py
+
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/bench_sweep.py
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py

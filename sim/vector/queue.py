@@ -82,8 +82,9 @@ class Queue:
         self.today = day
         self.active &= self.day >= day
         self.first[:] = np.inf
-        if self.active.any():
-            self._first(slice(None))
+        waiting = np.flatnonzero(self.active.any(axis=0))
+        if len(waiting):
+            self._first(waiting)
         return np.asarray(self.first < np.inf)
 
     def _first(self, idx: I64 | slice) -> None:

@@ -1,0 +1,225 @@
+"""Running a sweep end to end: cells, tasks, shards, final tables, charts and manifest.
+
+``run_sweep`` is what ``followup sweep`` calls; ``run_sensitivity`` (``followup
+sensitivity``) runs the sweep of the sensitivity design, then computes the indices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .design import Design, build_design, design_seed, salib_problem
+from .execute import progress_bar, run_batches, runner
+from .spec import SweepSpec
+from .store import (
+    design_table,
+    done_shards,
+    final_tables,
+    prepare,
+    read_shards,
+    write_manifest,
+    write_outputs,
+    write_shard,
+)
+from .tasks import ENGINE, Batch, CellTask, batch_size, batches, canonical, cell_tasks
+
+
+@dataclass
+class SweepResult:
+    """A finished sweep: its tables (as written in ``out``) and how it ran."""
+
+    spec: SweepSpec
+    out: Path
+    kind: str
+    design: pd.DataFrame
+    results: pd.DataFrame
+    differences: pd.DataFrame
+    summary: pd.DataFrame
+    cells_run: int
+    cells_resumed: int
+    tasks: int
+    wall_time: float
+    executor: str
+    files: list[Path] = field(default_factory=list)
+    sensitivity: pd.DataFrame | None = None
+
+
+def _unique(cells: list[CellTask]) -> list[CellTask]:
+    """One task per distinct key (design points that coincide run once)."""
+    seen: dict[str, CellTask] = {}
+    for cell in cells:
+        seen.setdefault(cell.key, cell)
+    return list(seen.values())
+
+
+def _versions(scheduler: str | None) -> dict[str, str]:
+    import scipy
+
+    from .. import __version__
+
+    out = {
+        "followup-sim": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+    }
+    if scheduler is not None:
+        from importlib.metadata import version
+
+        out["distributed"] = version("distributed")
+    return out
+
+
+def _manifest(
+    spec: SweepSpec, spec_file: Path | None, kind: str, design: Design, cells: list[CellTask]
+) -> dict[str, Any]:
+    from ..report import git_commit
+
+    spec_json = spec.model_dump(mode="json")
+    seeds = {c.seeds for c in cells}
+    return {
+        "kind": kind,
+        "design": design.kind,
+        "spec_file": None if spec_file is None else str(spec_file),
+        "spec": spec_json,
+        "spec_sha256": _sha(canonical(spec_json)),
+        "git_commit": git_commit(),
+        "engine": ENGINE,
+        "cells": len(cells),
+        "distinct_cells": len({c.key for c in cells}),
+        "parameters": design.parameters,
+        "strategies": spec.strategies,
+        "prospects_per_strategy_cell_replication": spec.prospects,
+        "replications": spec.replications,
+        "seed": spec.seed,
+        "common_random_numbers": spec.common_random_numbers,
+        "replication_seeds": list(next(iter(seeds))) if len(seeds) == 1 else "per cell",
+        "platform": platform.platform(),
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "status": "running",
+    }
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_sweep(
+    spec: SweepSpec,
+    spec_file: Path | None = None,
+    out: Path | str = "reports/sweep",
+    *,
+    kind: str = "sweep",
+    workers: int = 1,
+    scheduler: str | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    batch: int | None = None,
+    progress: bool = False,
+    charts: bool = True,
+) -> SweepResult:
+    """Run (or, with ``resume``, finish) a sweep into ``out`` and return its tables.
+
+    ``kind``: ``sweep`` (the spec's ``design``) or ``sensitivity`` (its sensitivity sample;
+    the indices are then in ``SweepResult.sensitivity`` and ``sensitivity.csv``).
+    ``workers``: local processes; ``scheduler``: a Dask scheduler address instead. ``batch``:
+    cells per task (default: ``tasks.batch_size``). Raises ``ScenarioError`` for a spec whose
+    cells cannot run, or an ``out`` that holds another sweep's shards without ``resume`` or
+    ``overwrite``."""
+    if kind not in ("sweep", "sensitivity"):
+        raise ValueError(f"kind must be 'sweep' or 'sensitivity', got {kind!r}")
+    if workers < 1 or (batch is not None and batch < 1):
+        raise ValueError("workers and batch must be >= 1")
+    started = time.perf_counter()
+    out = Path(out)
+    design = build_design(spec, spec_file, kind)
+    cells = cell_tasks(spec, design.cells)
+    unique = _unique(cells)
+    done = prepare(out, unique, resume=resume, overwrite=overwrite)
+    todo = [c for c in unique if c.key not in done]
+    info = _manifest(spec, spec_file, kind, design, cells)
+    write_manifest(out, info)
+    with runner(workers, scheduler) as run:
+        size = batch or batch_size(todo, len(spec.strategies), spec.prospects, run.slots)
+        tasks = batches(todo, spec, size)
+        bar = progress_bar(len(unique), len(unique) - len(todo), progress)
+
+        def finished(b: Batch, frame: pd.DataFrame) -> None:
+            write_shard(out, b.name, frame, b.keys)
+            bar.update(len(b.cells))
+
+        try:
+            run_batches(tasks, run, finished)
+        finally:
+            bar.close()
+    table = design_table(cells)
+    results, differences, summary = final_tables(read_shards(out, cells), table, spec.strategies)
+    files = write_outputs(out, results, differences, summary, table)
+    result = SweepResult(
+        spec=spec, out=out, kind=kind, design=table, results=results, differences=differences,
+        summary=summary, cells_run=len(todo), cells_resumed=len(unique) - len(todo),
+        tasks=len(tasks), wall_time=0.0, executor=run.description, files=files,
+    )  # fmt: skip
+    if kind == "sensitivity":
+        _sensitivity(result, design, spec_file)
+    if charts:
+        result.files += _charts(result, design)
+    result.wall_time = time.perf_counter() - started
+    info.update(
+        status="complete",
+        executor=run.description,
+        workers=run.slots,
+        scheduler=scheduler,
+        batch_size=size,
+        tasks_run=len(tasks),
+        cells_run=result.cells_run,
+        cells_resumed=result.cells_resumed,
+        shards=sorted(f"{s.name}.parquet" for s in done_shards(out)),
+        versions=_versions(scheduler),
+        wall_time_s=round(result.wall_time, 3),
+        finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    result.files.append(write_manifest(out, info))
+    return result
+
+
+def _sensitivity(result: SweepResult, design: Design, spec_file: Path | None) -> None:
+    from ..atomic import write_atomic
+    from .sensitivity import sensitivity_table
+
+    spec = result.spec
+    assert design.unit is not None
+    source = str(spec_file) if spec_file is not None else "<sweep>"
+    seed = design_seed(spec, "bootstrap")
+    table = sensitivity_table(spec, salib_problem(spec), design.unit, result.results, seed, source)
+    path = write_atomic(result.out / "sensitivity.csv", lambda p: table.to_csv(p, index=False))
+    result.sensitivity = table
+    result.files.append(path)
+
+
+def _charts(result: SweepResult, design: Design) -> list[Path]:
+    from .charts import render_sweep_charts
+
+    return render_sweep_charts(result, design.kind)
+
+
+def run_sensitivity(
+    spec: SweepSpec, spec_file: Path | None = None, out: Path | str = "reports/sensitivity",
+    **options: Any,
+) -> SweepResult:  # fmt: skip
+    """``run_sweep`` of the sensitivity design; the indices are in ``.sensitivity``."""
+    return run_sweep(spec, spec_file, out, kind="sensitivity", **options)
+
+
+__all__ = ["SweepResult", "run_sensitivity", "run_sweep"]
