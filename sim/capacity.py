@@ -162,6 +162,8 @@ def plan_day(
             obs.available[over] = False
             plan = strategy.decide(day, obs)
     plan.channel[:, ~obs.available] = -1
+    if plan.who is not None:
+        plan.who = plan.who[obs.available[plan.who]]
     return plan
 
 

@@ -64,9 +64,10 @@ class DayLife:
 
     z_urgency: NDArray[np.float32]
     """Urgency innovation (0 for non-buyers, whose urgency never matters)."""
-    away: B
-    away_until: I32
-    """While away: the last business day of the away period (else -1)."""
+    day: int
+    until: I32
+    """The last business day of each prospect's latest away period (-1: none yet); the
+    prospect is away today when it is ``day`` or later (``away``)."""
     daily: F
     """The day's uniform (53 bits): its top 26 bits decide an away start, the other 27
     whether the prospect is in the office (``in_office``)."""
@@ -79,6 +80,15 @@ class DayLife:
         """At the desk today: the low 27 bits of the day's uniform, below the share."""
         scaled = self.daily[idx] * _SPLIT
         return np.asarray(scaled - np.floor(scaled) < self.in_office_share)
+
+    def away(self, idx: slice | NDArray[np.int64] | int) -> NDArray[np.bool_]:
+        """Away today (computed for ``idx`` only: most days only a few prospects are asked)."""
+        return np.asarray(self.until[idx] >= self.day)
+
+    def away_until(self, idx: slice | NDArray[np.int64] | int) -> NDArray[np.int32]:
+        """While away: the last business day of the away period (else -1)."""
+        until = self.until[idx]
+        return np.asarray(np.where(until >= self.day, until, np.int32(-1)), dtype=np.int32)
 
 
 @dataclass
@@ -94,8 +104,8 @@ class Life:
 
     def day(self, d: int) -> DayLife:
         return DayLife(
-            self.z_urgency[d], self.away[d], self.away_until[d], self.daily[d],
-            self.u_market[d], self.in_office_share,
+            self.z_urgency[d], d, self.away_until[d], self.daily[d], self.u_market[d],
+            self.in_office_share,
         )  # fmt: skip
 
     def in_office(self, d: int, idx: slice | NDArray[np.int64] | int) -> NDArray[np.bool_]:
@@ -220,9 +230,7 @@ class LifeStream:
                 (u_away / max(p, 1e-300) * span).astype(np.int64), span - 1
             )
             self.until[starts] = d + length - 1
-        away = self.until >= d
-        away_until = np.where(away, self.until, np.int32(-1))
-        return DayLife(z, away, away_until, daily, market, self.scenario.population.in_office)
+        return DayLife(z, d, self.until, daily, market, self.scenario.population.in_office)
 
 
 def draw_life(scenario: Scenario, seed: int, start: int, stop: int) -> Life:
@@ -231,8 +239,8 @@ def draw_life(scenario: Scenario, seed: int, start: int, stop: int) -> Life:
     days = [copy.deepcopy(life.next_day()) for _ in range(scenario.horizon)]
     return Life(
         z_urgency=np.stack([x.z_urgency for x in days]),
-        away=np.stack([x.away for x in days]),
-        away_until=np.stack([x.away_until for x in days]),
+        away=np.stack([x.away(slice(None)) for x in days]),
+        away_until=np.stack([x.away_until(slice(None)) for x in days]),
         daily=np.stack([x.daily for x in days]),
         u_market=np.stack([x.u_market for x in days]),
         in_office_share=scenario.population.in_office,

@@ -115,6 +115,15 @@ class TouchPlan:
     minute: NDArray[np.int16]
     template: NDArray[np.int16]
     flags: NDArray[np.uint16]
+    who: NDArray[np.int64] | None = None
+    """Optional: the prospects with at least one touch, in increasing order (a strategy that
+    knows them saves the engine a pass over every prospect; engines compute it otherwise)."""
+
+    def touched(self) -> NDArray[np.int64]:
+        """The prospects with at least one touch, in increasing order."""
+        if self.who is not None:
+            return self.who
+        return np.flatnonzero((self.channel >= 0).any(axis=0))
 
     @classmethod
     def empty(cls, slots: int, n: int) -> TouchPlan:

@@ -203,9 +203,9 @@ class Cadence(Strategy):
             for name in ("phase", "step", "cycle", "entry", "due"):
                 mem[name] = np.zeros(n, dtype=np.int64)
             mem["stopped"] = np.zeros(n, dtype=bool)
-            mem["seen_pos"] = np.full(n, -1, dtype=np.int64)
-            mem["seen_no"] = np.full(n, -1, dtype=np.int64)
-            mem["seen_open"] = np.full(n, -1, dtype=np.int64)
+            mem["seen_pos"] = np.full(n, -1, dtype=np.int32)
+            mem["seen_no"] = np.full(n, -1, dtype=np.int32)
+            mem["seen_open"] = np.full(n, -1, dtype=np.int32)
             mem["entry"][:] = obs.arrival_day
             self._due(mem, np.arange(n))
         return mem
@@ -247,6 +247,8 @@ class Cadence(Strategy):
         for slot in range(self.max_per_day):
             if self.max_touches is not None:
                 cand = cand[obs.attempts[cand] + slot < self.max_touches]
+            if slot == 0:
+                plan.who = cand.copy()
             if not len(cand):
                 break
             phase, cycle = mem["phase"][cand], mem["cycle"][cand]

@@ -148,13 +148,13 @@ class Chunk:
         sc, st, obs = self.sc, self.state, self.obs
         for day in range(sc.horizon):
             self.draws.new_day(day)
-            due_today = self.queue.start_day(day)
+            due = self.queue.start_day(day)
             if day > 0:
                 self.today = self.life.next_day()
             here = self._arrived(day)
             start_day(sc, st, obs, self.today, day, here)
             plan = plan_day(sc, self.strategy, day, obs, self.ids, self.books)
-            self._events(day, plan, due_today)
+            self._events(day, plan, due)
             end_day(sc, st, day, here)
 
     def _arrived(self, day: int) -> slice | I64:
@@ -164,12 +164,13 @@ class Chunk:
             return slice(None)
         return np.flatnonzero(self.obs.arrival_day <= day)
 
-    def _events(self, day: int, plan: TouchPlan, due_today: B) -> None:
+    def _events(self, day: int, plan: TouchPlan, due: I64) -> None:
         """The day's touches and triage sessions, each prospect's in time order (sessions
         first on a tie); only prospects with something to do take part."""
-        planned = plan.channel >= 0
-        cols = np.flatnonzero(planned.any(axis=0) | due_today)
-        minute = np.where(planned[:, cols], plan.minute[:, cols].astype(float), np.inf)
+        touched = plan.touched()
+        cols = np.union1d(touched, due) if len(due) else touched
+        planned = plan.channel[:, cols] >= 0
+        minute = np.where(planned, plan.minute[:, cols].astype(float), np.inf)
         while len(cols):
             t_touch = minute.min(axis=0)
             slot = np.argmin(minute, axis=0)
@@ -239,7 +240,7 @@ class Chunk:
         sc, st, t = self.sc, self.state, self.t
         blocked = (flags & Opt.block_caller_id) != 0
         reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
-        reach &= ~self.today.away[idx] & ((ch == Channel.call_cell) | self.today.in_office(idx))
+        reach &= ~self.today.away(idx) & ((ch == Channel.call_cell) | self.today.in_office(idx))
         kept = reach & ~blocked & (st.promised_day[idx] == d) & (st.promised_minute[idx] == minute)
         st.reciprocity[idx[kept]] += 1
         st.promised_day[idx[kept]] = -1
@@ -358,7 +359,7 @@ class Chunk:
               attempt: I64, rec: I64) -> None:  # fmt: skip
         sc, st, t = self.sc, self.state, self.t
         reach = in_working_hours(minute, self.traits.work_start[idx], self.hours)
-        reach &= self.today.in_office(idx) & ~self.today.away[idx]
+        reach &= self.today.in_office(idx) & ~self.today.away(idx)
         idx, minute, ch, flags, attempt, rec = (
             a[reach] for a in (idx, minute, ch, flags, attempt, rec)
         )
@@ -381,9 +382,9 @@ class Chunk:
         open_ = (minute >= parse_time(cal.reception_open)) & (
             minute < parse_time(cal.reception_close)
         )
-        away = self.today.away[idx]
+        away = self.today.away(idx)
         self.obs.away_until[idx[open_]] = np.where(
-            away[open_], self.today.away_until[idx[open_]], -1
+            away[open_], self.today.away_until(idx[open_]), -1
         )
         result = np.where(away, Result.away_reported, Result.in_reported)
         self.log.set("result", rec[open_], result[open_])
@@ -405,7 +406,7 @@ class Chunk:
         it = it.where(~st.closed(it.idx))
         if not len(it.idx):
             return
-        away = self.today.away[it.idx]
+        away = self.today.away(it.idx)
         who, ch, flags = it.idx, it.channel, it.flags
         inbox = _INBOX[ch]
         since = d - st.primed_day[who]

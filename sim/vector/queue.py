@@ -76,16 +76,16 @@ class Queue:
         self.first[idx[today]] = self.minute[slot[today], idx[today]]
         self.first_slot[idx[today]] = slot[today]
 
-    def start_day(self, day: int) -> NDArray[np.bool_]:
+    def start_day(self, day: int) -> I64:
         """Begin ``day``: forget items whose session has passed; find each prospect's earliest
-        item due today. Returns the prospects with an item due today."""
+        item due today. Returns the prospects with an item due today, in increasing order."""
         self.today = day
         self.active &= self.day >= day
         self.first[:] = np.inf
         waiting = np.flatnonzero(self.active.any(axis=0))
         if len(waiting):
             self._first(waiting)
-        return np.asarray(self.first < np.inf)
+        return waiting[self.first[waiting] < np.inf]
 
     def _first(self, idx: I64 | slice) -> None:
         due = np.where(
