@@ -112,12 +112,12 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     return scenario
 
 
-def resolve(name_or_path: str | Path) -> Path:
-    """A scenario by path, or by name from the project's ``scenarios/`` folder."""
+def resolve(name_or_path: str | Path, folder: Path = SCENARIO_DIR) -> Path:
+    """A file by path, or by name from ``folder`` (default: the project's ``scenarios/``)."""
     path = Path(name_or_path)
     if path.exists() or path.suffix in (".yaml", ".yml"):
         return path
-    candidate = SCENARIO_DIR / f"{name_or_path}.yaml"
+    candidate = folder / f"{name_or_path}.yaml"
     return candidate if candidate.exists() else path
 
 

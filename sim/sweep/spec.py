@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import Problem, ScenarioError
-from ..loader import SCENARIO_DIR, problems_from, read_yaml
+from ..loader import SCENARIO_DIR, problems_from, read_yaml, resolve
 from ..summary import METRICS
 
 SWEEP_DIR = SCENARIO_DIR / "sweeps"
@@ -199,11 +199,7 @@ def _allowed(problem: Problem) -> Problem:
 
 def resolve_spec(name_or_path: str | Path) -> Path:
     """A sweep file by path, or by name from ``scenarios/sweeps/``."""
-    path = Path(name_or_path)
-    if path.exists() or path.suffix in (".yaml", ".yml"):
-        return path
-    candidate = SWEEP_DIR / f"{name_or_path}.yaml"
-    return candidate if candidate.exists() else path
+    return resolve(name_or_path, SWEEP_DIR)
 
 
 def spec_from_dict(data: Any, source: str = "<sweep>", name: str = "sweep") -> SweepSpec:
