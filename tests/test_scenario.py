@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
@@ -123,6 +123,7 @@ _paths = sorted(_leaf_paths(Scenario().model_dump(mode="json")))
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(_paths), yaml_values)
+@example(path="calendar.workday_start.high", value=601)  # breaks a rule of the calendar block
 def test_any_field_set_to_anything_gives_a_scenario_or_an_error_naming_it(
     path: str, value: Any
 ) -> None:
@@ -135,8 +136,11 @@ def test_any_field_set_to_anything_gives_a_scenario_or_an_error_naming_it(
     try:
         scenario_from_dict(data, "f.yaml")
     except ScenarioError as exc:
-        parent = ".".join(keys[:-1])
-        assert any(parent in line or "top level" in line for line in exc.lines()), exc.lines()
+        # the field, its block, or an enclosing block whose cross-field rule it broke (e.g.
+        # calendar: the working day must end before the evening reading starts)
+        blocks = [".".join(keys[:i]) for i in range(1, len(keys) + 1)]
+        named = [f"f.yaml: {b}" for b in blocks] + ["top level"]
+        assert any(n in line for n in named for line in exc.lines()), exc.lines()
 
 
 def test_an_unreachable_meeting_share_is_a_clear_error() -> None:
