@@ -48,6 +48,8 @@ from sim.tables import BY_ATTEMPT_COLUMNS, COMPARISON_COLUMNS, TOUCH_STATS_COLUM
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 GUIDE = sorted((DOCS / "guide").glob("*.md"))
+RUN_PAGES = [*GUIDE, DOCS / "sweeps.md"]
+"""Pages whose examples run: the guide and the sweeps page."""
 STRATEGY_PAGES = sorted((DOCS / "strategies").glob("*.md"))
 LANGUAGES = {"python", "yaml", "sh", "console", "text"}
 MARKERS = {"not-run", "file", "invalid", "exit-code"}
@@ -212,7 +214,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("page", GUIDE, ids=lambda p: p.name)
+@pytest.mark.parametrize("page", RUN_PAGES, ids=lambda p: p.name)
 def test_guide_examples_run(page: Path, scratch: Path) -> None:
     run_page(page, scratch)
 
@@ -351,7 +353,7 @@ def test_links_resolve() -> None:
 
 def test_pages_parse() -> None:
     """Markers and block languages of every page are well formed (``read_blocks`` raises)."""
-    for page in [*GUIDE, *STRATEGY_PAGES]:
+    for page in [*RUN_PAGES, *STRATEGY_PAGES]:
         assert read_blocks(page) or page.name in {"index.md"}
 
 
