@@ -16,7 +16,6 @@ script is a tool of the repository, never imported by the ``sim`` package.
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 import textwrap
 from pathlib import Path
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.loader import scenario_from_dict, scenario_to_yaml  # noqa: E402
+from sim.loader import deep_update, scenario_from_dict, scenario_to_yaml  # noqa: E402
 from sim.scenario import Scenario  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -296,22 +295,10 @@ START = {
 }
 
 
-def _deep_update(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``over`` into ``base``; distributions and strategy tables are replaced whole."""
-    for key, value in over.items():
-        whole = not isinstance(value, dict) or "kind" in value or key == "custom_strategies"
-        if whole or not isinstance(base.get(key), dict):
-            base[key] = copy.deepcopy(value)
-        else:
-            _deep_update(base[key], value)
-    return base
-
-
 def build(name: str) -> Scenario:
     """The reference scenario ``name``: the defaults plus its overrides, validated."""
     spec = REFERENCE[name]
-    data = Scenario().model_dump(mode="json")
-    _deep_update(data, spec["overrides"])
+    data = deep_update(Scenario().model_dump(mode="json"), spec["overrides"])
     data["name"] = name
     data["description"] = spec["description"]
     return scenario_from_dict(data, f"<reference:{name}>")

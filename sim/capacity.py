@@ -44,6 +44,15 @@ class Books:
         rep = sc.rep
         return cls(rep.book_size(sc.horizon), rep.new_per_day, rep.minutes_per_day, sc.horizon)
 
+    @classmethod
+    def observed(cls, sc: Scenario, obs: Observations, ids: I64) -> Books:
+        """The scenario's books, with the rep's knowledge of prospects ``ids`` (the rows of
+        ``obs``) set from them: arrival days, and whether arrivals are staggered."""
+        books = cls.of(sc)
+        obs.arrival_day[:] = books.arrival_day(ids)
+        obs.staggered = books.staggered
+        return books
+
     @property
     def limited(self) -> bool:
         return self.size is not None

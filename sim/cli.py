@@ -28,6 +28,7 @@ import typer
 from .atomic import write_atomic
 from .clock import format_time, label
 from .errors import ScenarioError
+from .jsonable import json_ready
 from .loader import load_scenario
 from .run import ENGINES, RunResult, simulate
 from .scenario import Scenario
@@ -207,7 +208,7 @@ def csv_writer(table: pd.DataFrame) -> Callable[[Path], None]:
 def write_manifest(info: dict[str, object], out: Path) -> Path:
     """``manifest.json`` in ``out`` (``sim.report.manifest``)."""
     path = out / "manifest.json"
-    text = json.dumps({k: json_value(v) for k, v in info.items()}, indent=2, allow_nan=False)
+    text = json.dumps(json_ready(info), indent=2, allow_nan=False)
 
     def write(tmp: Path) -> None:
         tmp.write_text(text + "\n", encoding="utf-8")
@@ -261,23 +262,8 @@ def files_note(paths: list[Path]) -> str:
     return ", ".join(others)
 
 
-def json_value(value: object) -> object:
-    """A JSON-ready value: numpy scalars unwrapped, NaN as null (inside dicts too)."""
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    item = getattr(value, "item", None)
-    if callable(item):
-        value = item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def summary_json(summary: pd.DataFrame) -> str:
-    records = [
-        {str(k): json_value(v) for k, v in record.items()}
-        for record in summary.to_dict(orient="records")
-    ]
+    records = json_ready(summary.to_dict(orient="records"))
     return json.dumps(records, indent=2, allow_nan=False)
 
 

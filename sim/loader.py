@@ -92,6 +92,18 @@ def read_yaml(path: Path) -> Any:
         raise ScenarioError(source, [Problem("", None, f"malformed YAML: {exc}")]) from None
 
 
+def deep_update(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``patch`` merged in, mapping by mapping (neither is modified); a
+    distribution (a mapping with ``kind``) or any other value replaces what was there."""
+    out = dict(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and "kind" not in value:
+            out[key] = deep_update(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate a mapping (as read from YAML) into a Scenario, strategies included."""
     if data is None:

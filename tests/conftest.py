@@ -8,23 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from sim.loader import scenario_from_dict
+from sim.loader import deep_update, scenario_from_dict
 from sim.scenario import Scenario
 
 # Property tests draw the same examples on every run, so CI is deterministic; the examples
 # that once failed are pinned with @example next to their test.
 settings.register_profile("deterministic", derandomize=True)
 settings.load_profile("deterministic")
-
-
-def deep_update(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and "kind" not in value:
-            out[key] = deep_update(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def make_scenario(patch: dict[str, Any] | None = None) -> Scenario:

@@ -105,9 +105,7 @@ class World:
         self.state = State(self.traits, len(self.strategy.templates))
         self.obs = Observations(self.n)
         self.ids = np.arange(self.first_id, self.first_id + self.n, dtype=np.int64)
-        self.books = Books.of(self.sc)
-        self.obs.arrival_day[:] = self.books.arrival_day(self.ids)
-        self.obs.staggered = self.books.staggered
+        self.books = Books.observed(self.sc, self.obs, self.ids)
         self.hours = self.sc.calendar.workday_hours
         cal = self.sc.calendar
         self.evening = cal.evening_session

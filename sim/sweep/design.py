@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from scipy.stats import qmc
 
 from ..errors import Problem, ScenarioError
-from ..loader import load_scenario, resolve, scenario_from_dict
+from ..loader import deep_update, load_scenario, resolve, scenario_from_dict
 from ..scenario import Scenario
 from ..streams import stream
 from .spec import Parameter, Scalar, SweepSpec, design_problems, sensitivity_problems
@@ -69,18 +69,6 @@ def base_path(spec: SweepSpec, spec_file: Path | None) -> Path:
         if near.is_file():
             return near
     return resolve(spec.base)
-
-
-def deep_update(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with ``patch`` merged in, mapping by mapping; a distribution (``kind``) or a
-    value replaces what was there."""
-    out = dict(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and "kind" not in value:
-            out[key] = deep_update(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def base_scenario(spec: SweepSpec, spec_file: Path | None, source: str) -> dict[str, Any]:
@@ -353,7 +341,6 @@ __all__ = [
     "base_scenario",
     "build_design",
     "cells_of",
-    "deep_update",
     "design_seed",
     "salib_problem",
     "sensitivity_points",

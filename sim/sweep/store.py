@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..atomic import write_atomic, write_text_atomic
 from ..errors import Problem, ScenarioError
+from ..jsonable import json_ready
 from ..summary import METRICS
 from .tasks import CellTask
 
@@ -291,20 +292,6 @@ def write_outputs(
         "design.csv": csv(design),
     }
     return [write_atomic(out / name, writers[name]) for name in OUTPUT_FILES]
-
-
-def json_ready(value: Any) -> Any:
-    """Numpy scalars unwrapped, NaN as null, tuples as lists (inside containers too)."""
-    if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    item = getattr(value, "item", None)
-    if callable(item):
-        value = item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def write_manifest(out: Path, info: dict[str, Any]) -> Path:

@@ -131,9 +131,7 @@ class Chunk:
         self.state = State(self.traits, len(self.strategy.templates))
         self.obs = Observations(self.n)
         self.ids = np.arange(self.start, self.stop, dtype=np.int64)
-        self.books = Books.of(self.sc)
-        self.obs.arrival_day[:] = self.books.arrival_day(self.ids)
-        self.obs.staggered = self.books.staggered
+        self.books = Books.observed(self.sc, self.obs, self.ids)
         self.draws = DayDraws(self.seed, self.start, self.stop)
         self.queue = Queue(self.n)
         self.log = TouchLog(self.touch_log)
