@@ -126,7 +126,7 @@ class StrategyStats:
         meeting = prospects["meeting"].to_numpy(dtype=bool)
         reached = prospects["reached"].to_numpy(dtype=bool)
         opted = prospects["opted_out"].to_numpy(dtype=bool)
-        outcome = prospects["outcome"].astype(str)
+        outcome = prospects["outcome"]
         flags = {
             "meeting": meeting,
             "won": prospects["won"].to_numpy(dtype=bool),

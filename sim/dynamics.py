@@ -46,6 +46,7 @@ class State:
     traits: Traits
     n_templates: int
     buyer: NDArray[np.bool_] = field(init=False)
+    buyers: NDArray[np.int64] = field(init=False)
     u: NDArray[np.float64] = field(init=False)
     was_in_market: NDArray[np.bool_] = field(init=False)
     a: NDArray[np.float64] = field(init=False)
@@ -76,6 +77,7 @@ class State:
         t = self.traits
         n = len(t)
         self.buyer = t.segment == BUYER
+        self.buyers = np.flatnonzero(self.buyer)
         self.u = t.urgency0.astype(float).copy()
         self.was_in_market = np.zeros(n, dtype=bool)
         self.a = np.zeros(n)
@@ -126,6 +128,15 @@ class State:
             "recall": self.r,
         }
 
+    def buyers_in(self, idx: Index) -> NDArray[np.int64]:
+        """The buyers among ``idx``, as an index array (the only prospects with a market)."""
+        if isinstance(idx, slice):
+            if idx == slice(None):
+                return self.buyers
+            return np.asarray(np.arange(len(self.buyer))[idx][self.buyer[idx]], dtype=np.int64)
+        who = np.atleast_1d(np.asarray(idx, dtype=np.int64))
+        return who[self.buyer[who]]
+
     def in_market(self, scenario: Scenario, idx: Index) -> NDArray[np.bool_]:
         return np.asarray(self.buyer[idx] & (self.u[idx] >= scenario.urgency.theta))
 
@@ -142,14 +153,15 @@ class State:
 
 def start_day(
     sc: Scenario, st: State, obs: Observations, today: DayLife, day: int, idx: Index
-) -> NDArray[np.bool_]:
+) -> NDArray[np.int64]:
     """00:00 of business day ``day``: decay, the urgency step, need arising and inbound calls.
 
     ``idx``: one prospect, an index array, or ``slice(None)`` for all (in place, fastest); only
     prospects already in the rep's book (``obs.arrival_day``), whose first day it is when
-    ``day`` is their arrival day (no step then: their initial state holds).
-    ``today`` (the day's exogenous life) is indexed by ``idx``. Returns the mask (over
-    ``idx``) of inbound calls.
+    ``day`` is their arrival day (no step then: their initial state holds). Urgency and the
+    market concern buyers only (``in_market`` needs a buyer), so only the buyers among ``idx``
+    take the urgency step. ``today`` (the day's exogenous life) is indexed by prospect.
+    Returns the prospects who call you today.
     """
     # not the prospect's first day in the book (without staggered arrivals: every day but 0)
     old = np.asarray(obs.arrival_day[idx] < day if obs.staggered else day > 0)
@@ -157,35 +169,40 @@ def start_day(
         who = idx if np.all(old) else _select(idx, old, 0)[0]
         st.a[who] *= decay_factor(sc.decay.annoyance_half_life)
         st.r[who] *= decay_factor(sc.decay.recall_half_life)
-        ou = sc.urgency
-        st.u[who] = ou_step(st.u[who], today.z_urgency[who], ou.mu, ou.kappa, ou.sigma)
-    now = st.in_market(sc, idx)
-    crossed = now & ~st.was_in_market[idx] & old
-    st.was_in_market[idx] = now
+    b = st.buyers_in(idx)
+    old = np.asarray(obs.arrival_day[b] < day if obs.staggered else day > 0)
+    ou = sc.urgency
+    if np.any(old):
+        stepped = b if np.all(old) else b[old]
+        st.u[stepped] = ou_step(st.u[stepped], today.z_urgency[stepped], ou.mu, ou.kappa, ou.sigma)
+    now = st.u[b] >= ou.theta
+    crossed = now & ~st.was_in_market[b] & old
+    st.was_in_market[b] = now
     # the day's market uniform decides the competitor; on the day the need arises it first
     # decides the inbound call (below q), and (u - q) / (1 - q), uniform again, the competitor
-    st.u_competitor[idx] = today.u_market[idx]
-    calls = np.zeros(np.shape(crossed), dtype=bool)
+    u_competitor = today.u_market[b]
+    callers = b[:0]
     if np.any(crossed):
-        who, _ = _select(idx, crossed, 0)
-        u = st.u_competitor[who]
+        j = np.flatnonzero(crossed)
+        who, u = b[j], u_competitor[j]
         q = inbound_chance(st.r[who], sc.competitors.r_competitor)
         call = ~st.absorbed(who) & (u < q)
-        st.u_competitor[who] = np.where(call, u, (u - q) / np.maximum(1 - q, 1e-300))
-        calls[crossed] = call
-        if np.any(call):
-            callers, _ = _select(who, call, 0)
+        u_competitor[j] = np.where(call, u, (u - q) / np.maximum(1 - q, 1e-300))
+        callers = who[call]
+        if len(callers):
             st.inbound[callers] = True
             _contact(st, obs, callers, day, obs.attempts[callers])
             _book_meeting(sc, st, obs, callers, day)
-    return calls
+    st.u_competitor[b] = u_competitor
+    return callers
 
 
 def end_day(sc: Scenario, st: State, day: int, idx: Index) -> None:
     """23:59: an in-market buyer without a meeting with you may buy elsewhere today."""
-    lose = st.in_market(sc, idx) & (st.u_competitor[idx] < sc.competitors.h_competitor)
+    b = st.buyers_in(idx)
+    lose = (st.u[b] >= sc.urgency.theta) & (st.u_competitor[b] < sc.competitors.h_competitor)
     if np.any(lose):
-        who, _ = _select(idx, lose, 0)
+        who = b[lose]
         st.status[who] = np.where(st.absorbed(who), st.status[who], Status.bought_elsewhere)
 
 
@@ -371,12 +388,14 @@ def _lost(obs: Observations, idx: Index, day: int) -> None:
 
 def _select(idx: Index, mask: NDArray[np.bool_], values: ArrayLike) -> tuple[Index, Any]:
     """The members of ``idx`` (and of per-member ``values``) where ``mask`` holds."""
+    v = np.asarray(values)
     if isinstance(idx, slice):
-        idx = np.arange(len(mask))[idx]
+        m = np.flatnonzero(mask)
+        who = (idx.start or 0) + (idx.step or 1) * m
+        return who, (v[m] if v.ndim else v)
     if np.ndim(idx) == 0:
         return idx, values
     m = np.atleast_1d(mask)
-    v = np.asarray(values)
     return np.asarray(idx)[m], (v[m] if v.ndim else v)
 
 

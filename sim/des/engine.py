@@ -186,7 +186,7 @@ def prospect_days(w: World, i: int) -> Events:
     st = w.state
     for day in range(int(w.obs.arrival_day[i]), w.sc.horizon):
         yield w.wait_until(day, DAY_START_MINUTE)
-        if start_day(w.sc, st, w.obs, w.today(day), day, i):
+        if len(start_day(w.sc, st, w.obs, w.today(day), day, i)):
             w.note(i, day, None, "inbound", "their need arises and they call you: meeting booked")
         if i in w.traces:
             _note_day(w, i, day)
@@ -480,9 +480,10 @@ def _note_day(w: World, i: int, day: int) -> None:
         else ("in the office" if life.in_office(day, i) else "working remotely")
     )
     market = ", in market" if st.in_market(w.sc, i) else ""
+    urgency = f"urgency {st.u[i]:.2f} (threshold {theta:.2f}{market})" if st.buyer[i] else (
+        "not a buyer")  # fmt: skip
     mood = (
-        f"urgency {st.u[i]:.2f} (threshold {theta:.2f}{market}), "
-        f"annoyance {st.a[i]:.1f} of {tr.tolerance[i]:.1f}, recall {st.r[i]:.2f}, "
+        f"{urgency}, annoyance {st.a[i]:.1f} of {tr.tolerance[i]:.1f}, recall {st.r[i]:.2f}, "
         f"status {Status(st.status[i]).name}"
     )  # fmt: skip
     w.note(i, day, None, "day", f"{where}; works from {format_time(tr.work_start[i])}; {mood}")

@@ -233,7 +233,8 @@ class Cadence(Strategy):
     def decide(self, day: int, obs: Observations) -> TouchPlan:
         mem = self._memory(obs)
         for last, seen, table in self._signals(obs):
-            fresh = np.flatnonzero((last > mem[seen]) & ~mem["stopped"])
+            fresh = np.flatnonzero(last > mem[seen])
+            fresh = fresh[~mem["stopped"][fresh]]
             if len(fresh):
                 mem[seen][fresh] = last[fresh]
                 self._enter(mem, fresh, table[mem["phase"][fresh]], day)

@@ -45,9 +45,15 @@ class DayDraws:
             grown = np.empty((max(4, 2 * len(self.table)), self.stop - self.start))
             grown[: self.used] = self.table[: self.used]
             self.table = grown
-        lo = self.start - self.blocks[0] * BLOCK
-        row = np.concatenate([g.random(BLOCK) for g in self._gens])
-        self.table[self.used] = row[lo : lo + (self.stop - self.start)]
+        row = self.table[self.used]
+        n = self.stop - self.start
+        for b, g in zip(self.blocks, self._gens, strict=True):
+            first = b * BLOCK - self.start  # the block's first prospect, chunk-local
+            lo, hi = max(first, 0), min(first + BLOCK, n)
+            if hi - lo == BLOCK:
+                g.random(out=row[lo:hi])
+            else:  # a block the chunk only partly covers: draw it whole, keep our part
+                row[lo:hi] = g.random(BLOCK)[lo - first : hi - first]
         self.used += 1
 
     def take(self, idx: NDArray[np.int64]) -> NDArray[np.float64]:

@@ -50,7 +50,9 @@ from ..population import DayLife, LifeStream, draw_traits
 from ..scenario import Scenario
 from ..strategy.base import Observations, Opt, Strategy, TouchPlan
 from .draws import DayDraws
+from .heap import keep_freed_memory
 from .queue import Queue
+from .slots import min_slot
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -166,12 +168,11 @@ class Chunk:
         """The day's touches and triage sessions, each prospect's in time order (sessions
         first on a tie); only prospects with something to do take part."""
         touched = plan.touched()
-        cols = np.union1d(touched, due) if len(due) else touched
-        planned = plan.channel[:, cols] >= 0
-        minute = np.where(planned, plan.minute[:, cols].astype(float), np.inf)
+        cols = _union(touched, due, self.n) if len(due) else touched
+        planned = plan.channel.take(cols, axis=1) >= 0
+        minute = np.where(planned, plan.minute.take(cols, axis=1).astype(float), np.inf)
         while len(cols):
-            t_touch = minute.min(axis=0)
-            slot = np.argmin(minute, axis=0)
+            t_touch, slot = min_slot(minute)
             t_item, qslot = self.queue.next_due(cols)
             item = (t_item < np.inf) & (t_item <= t_touch)
             touch = ~item & (t_touch < np.inf)
@@ -184,10 +185,9 @@ class Chunk:
                 j = np.flatnonzero(touch)
                 who, s = cols[j], slot[j]
                 minute[s, j] = np.inf
-                self._touch(day, who, plan.channel[s, who].astype(np.int64),
-                            plan.minute[s, who].astype(np.int64),
-                            plan.template[s, who].astype(np.int64),
-                            plan.flags[s, who].astype(np.int64))  # fmt: skip
+                at = s * plan.channel.shape[1] + who
+                self._touch(day, who, *(a.take(at).astype(np.int64) for a in (
+                    plan.channel, plan.minute, plan.template, plan.flags)))  # fmt: skip
             if item.any():
                 j = np.flatnonzero(item)
                 who, q = cols[j], qslot[j]
@@ -216,7 +216,9 @@ class Chunk:
             (ch == Channel.receptionist, self._receptionist),
             (ch == Channel.escalation, self._escalate),
         ):
-            if mask.any():
+            if mask.all():
+                fn(d, idx, *args)
+            elif mask.any():
                 fn(d, idx[mask], *(a[mask] for a in args))
 
     def _record(self, d: int, idx: I64, attempt: I64, minute: I64, ch: I64, tpl: I64) -> I64:
@@ -320,15 +322,17 @@ class Chunk:
     def _send(self, d: int, idx: I64, minute: I64, ch: I64, tpl: I64, flags: I64,
               attempt: I64, rec: I64) -> None:  # fmt: skip
         nofax = (ch == Channel.fax) & ~self.traits.has_fax[idx]
-        self.log.set("result", rec[nofax], int(Result.undeliverable))
-        ok = ~nofax
-        self.log.set("result", rec[ok], int(Result.unread))
-        delay = self.t.delay[ch[ok]]
-        arrival_day = d + delay
-        arrival_minute = np.where(delay > 0, 0.0, minute[ok].astype(float))
-        self._enqueue(d, idx[ok], ch[ok], minute[ok], tpl[ok], flags[ok], attempt[ok],
-                      rec[ok], np.zeros(int(ok.sum()), bool), arrival_day,
-                      arrival_minute)  # fmt: skip
+        if nofax.any():
+            self.log.set("result", rec[nofax], int(Result.undeliverable))
+            ok = ~nofax
+            idx, minute, ch, tpl, flags, attempt, rec = (
+                a[ok] for a in (idx, minute, ch, tpl, flags, attempt, rec)
+            )
+        self.log.set("result", rec, int(Result.unread))
+        delay = self.t.delay[ch]
+        arrival_minute = np.where(delay > 0, 0.0, minute.astype(float))
+        self._enqueue(d, idx, ch, minute, tpl, flags, attempt, rec, np.zeros(len(idx), bool),
+                      d + delay, arrival_minute)  # fmt: skip
 
     def _enqueue(self, d: int, idx: I64, ch: I64, touch_minute: I64, tpl: I64, flags: I64,
                  attempt: I64, rec: I64, blocked: B, arrival_day: I64,
@@ -338,8 +342,9 @@ class Chunk:
         inbox = _INBOX[ch]
         session_day = np.empty(len(idx), dtype=np.int64)
         session_minute = np.empty(len(idx))
-        for b in np.unique(inbox):
-            m = inbox == b
+        boxes = np.flatnonzero(np.bincount(inbox))
+        for b in boxes:
+            m = slice(None) if len(boxes) == 1 else inbox == b
             later, when = next_session(
                 arrival_minute[m], self.traits.work_start[idx[m]], self.hours,
                 int(self.t.triage[b]), self.traits.always_on[idx[m]] & self.t.evening[b],
@@ -446,6 +451,14 @@ class Chunk:
         st.u[who[(flags & Opt.value) != 0]] += sc.urgency.value_boost
 
 
+def _union(a: I64, b: I64, n: int) -> I64:
+    """Sorted union of two sets of prospects out of ``n`` (a mask: no sort, no hashing)."""
+    mask = np.zeros(n, dtype=bool)
+    mask[a] = True
+    mask[b] = True
+    return np.flatnonzero(mask)
+
+
 @dataclass(frozen=True)
 class Batch:
     """Items taken out of the queue for triage: one entry per prospect in ``idx``."""
@@ -462,12 +475,12 @@ class Batch:
 
     @classmethod
     def of_queue(cls, qu: Queue, q: I64, idx: I64) -> Batch:
-        return cls(
-            idx, qu.channel[q, idx], qu.flags[q, idx], qu.template[q, idx], qu.attempt[q, idx],
-            qu.record[q, idx], qu.blocked[q, idx], qu.touch_day[q, idx], qu.touch_minute[q, idx],
-        )  # fmt: skip
+        at = qu.at(q, idx)
+        return cls(idx, *(getattr(qu, f.name).take(at) for f in fields(cls)[1:]))
 
     def where(self, mask: B) -> Batch:
+        if mask.all():
+            return self
         return Batch(*(getattr(self, f.name)[mask] for f in fields(self)))
 
 
@@ -487,6 +500,7 @@ ChunkResult = tuple[dict[str, Any], dict[str, Any], StrategyStats | None]
 def _run_chunk(task: ChunkTask) -> ChunkResult:
     """Simulate one chunk; when streaming, return only its statistics (frames dropped here)."""
     sc, strategy, seed, start, stop, touch_log, streaming = task
+    keep_freed_memory()
     chunk = Chunk(sc, strategy, seed, start, stop, touch_log or streaming)
     chunk.run()
     prospect_cols = chunk.state.outcome_columns(start) | chunk.books.columns(chunk.ids)
