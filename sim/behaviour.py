@@ -110,11 +110,13 @@ def poisson_cdf_below(lam: Array, attention: NDArray[np.integer]) -> Array:
     """P(K < A) for K ~ Poisson(lam): e^-lam * sum_{k < A} lam^k / k!, term by term."""
     lam = np.asarray(lam, dtype=float)
     a = np.broadcast_to(np.asarray(attention), lam.shape)
+    top = int(a.max(initial=0))
+    same = top == int(a.min(initial=0))  # one inbox: no per-term mask (adding 0.0 is exact)
     term = np.exp(-lam)
-    total = np.where(a > 0, term, 0.0)
-    for k in range(1, int(a.max(initial=0))):
+    total = term.copy() if same and top > 0 else np.where(a > 0, term, 0.0)
+    for k in range(1, top):
         term = term * lam / k
-        total += np.where(k < a, term, 0.0)
+        total += term if same else np.where(k < a, term, 0.0)
     return np.asarray(np.minimum(total, 1.0), dtype=float)
 
 

@@ -243,13 +243,15 @@ def perceive(
     perceived take effect; above tolerance the prospect opts out. Returns the opt-out mask.
     """
     f = np.asarray(flags, dtype=np.int64)
-    st.a[idx] = np.maximum(st.a[idx] + np.asarray(annoyance, dtype=float), 0.0)
+    a = np.maximum(st.a[idx] + np.asarray(annoyance, dtype=float), 0.0)
     st.r[idx] += np.asarray(recall, dtype=float)
     grant = (f & (Opt.breakup | Opt.permission)) != 0
-    st.permission[idx] |= grant
-    apology = sc.decay.apology_factor
-    st.a[idx] = np.where((f & Opt.permission) != 0, st.a[idx] * apology, st.a[idx])
-    out = (st.a[idx] > st.traits.tolerance[idx]) & ~st.closed(idx)
+    if np.any(grant):
+        st.permission[idx] |= grant
+        apologised = (f & Opt.permission) != 0
+        a = np.where(apologised, a * sc.decay.apology_factor, a)
+    st.a[idx] = a
+    out = (a > st.traits.tolerance[idx]) & ~st.closed(idx)
     if np.any(out):
         st.opted_out[idx] |= out
         st.status[idx] = np.where(out & ~st.absorbed(idx), Status.opted_out, st.status[idx])
@@ -304,7 +306,8 @@ def engage(
     tpl = np.asarray(template, dtype=np.int64)
     seg = st.traits.segment[idx]
     counted = tpl >= 0
-    habit = np.where(counted, st.habituation[np.maximum(tpl, 0), idx], 0)
+    at = _habit_at(st, tpl, idx)
+    habit = np.where(counted, st.habituation.reshape(-1)[at], 0)
     fear = sc.population.fear
     say_no = np.where(st.permission[idx], fear.with_permission, fear.say_no)
     in_market = st.in_market(sc, idx)
@@ -352,14 +355,25 @@ def engage(
     _apply(st, obs, idx, lost, lambda w: _lost(obs, w, day))
     _apply(st, obs, idx, code == NO, lambda w: _say_no(st, obs, w, day))
     _apply(st, obs, idx, nurture | conversing, lambda w: _talked(st, obs, w, day))
-    st.status[idx] = np.where(
-        nurture & ~st.absorbed(idx), Status.nurture, np.where(
-            conversing & ~st.absorbed(idx), Status.conversing, st.status[idx]))  # fmt: skip
+    if np.any(nurture | conversing):
+        open_ = ~st.absorbed(idx)
+        st.status[idx] = np.where(
+            nurture & open_, Status.nurture, np.where(
+                conversing & open_, Status.conversing, st.status[idx]))  # fmt: skip
     if np.any(meet):
         who, _ = _select(idx, meet, 0)
         _book_meeting(sc, st, obs, who, day)
-    st.habituation[np.maximum(tpl, 0), idx] += counted.astype(np.int16)
+    if np.any(counted):
+        st.habituation.reshape(-1)[at] += counted.astype(np.int16)
     return code
+
+
+def _habit_at(st: State, template: NDArray[np.int64], idx: Index) -> Any:
+    """Flat positions in ``st.habituation`` (templates x prospects) of each prospect's
+    template (the first row for a varied template, -1, which is masked out)."""
+    n = st.habituation.shape[1]
+    who = np.arange(n)[idx] if isinstance(idx, slice) else idx
+    return np.maximum(template, 0) * n + who
 
 
 def track_open(
