@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.cli import grow_to_precision, precision_lines, strategy_list
@@ -195,6 +196,26 @@ def test_trace_tells_a_story() -> None:
     assert r.returncode == 0, r.stderr
     assert "W1 Mon (day 0)" in r.stdout
     assert "call_desk" in r.stdout
+
+
+def test_trace_shows_urgency_for_buyers_only() -> None:
+    """Only buyers have a market (the urgency step is for buyers): the trace says so."""
+    from sim.population import BUYER, SEGMENT_NAMES, draw_traits
+    from sim.scenario import Scenario
+
+    segment = draw_traits(Scenario(), 0, 0, 50).segment
+    buyer, other = (
+        int(np.flatnonzero(segment == BUYER)[0]),
+        int(np.flatnonzero(segment != BUYER)[0]),
+    )
+    for i in (buyer, other):
+        r = followup("trace", "--strategy", "no-follow-up", "--prospect", str(i), "--days", "1")
+        assert r.returncode == 0, r.stderr
+        if i == buyer:
+            assert "urgency " in r.stdout and "(threshold 1.41" in r.stdout
+        else:
+            name = SEGMENT_NAMES[segment[i]].replace("_", " ")
+            assert f"{name}, never in market" in r.stdout and "urgency " not in r.stdout
 
 
 def test_strategies_lists_the_library() -> None:

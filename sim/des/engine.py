@@ -49,7 +49,7 @@ from ..dynamics import (
     track_open,
 )
 from ..outcomes import TOUCH_COLUMNS, Result, Status, prospects_frame, touches_frame
-from ..population import DayLife, draw_population
+from ..population import SEGMENT_NAMES, DayLife, draw_population
 from ..scenario import Scenario
 from ..strategy.base import Observations, Opt, Strategy
 from ..streams import stream
@@ -480,8 +480,9 @@ def _note_day(w: World, i: int, day: int) -> None:
         else ("in the office" if life.in_office(day, i) else "working remotely")
     )
     market = ", in market" if st.in_market(w.sc, i) else ""
+    segment = SEGMENT_NAMES[tr.segment[i]].replace("_", " ")
     urgency = f"urgency {st.u[i]:.2f} (threshold {theta:.2f}{market})" if st.buyer[i] else (
-        "not a buyer")  # fmt: skip
+        f"{segment}, never in market")  # fmt: skip
     mood = (
         f"{urgency}, annoyance {st.a[i]:.1f} of {tr.tolerance[i]:.1f}, recall {st.r[i]:.2f}, "
         f"status {Status(st.status[i]).name}"
