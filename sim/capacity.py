@@ -24,7 +24,6 @@ from .strategy.base import Observations, Opt, Strategy, TouchPlan
 I64 = NDArray[np.int64]
 Priority = Literal["follow_ups", "new"]
 PRIORITIES: tuple[Priority, ...] = ("follow_ups", "new")
-_CALLS = (Channel.call_desk, Channel.call_cell)
 WEEK = 5
 """Business days per week."""
 

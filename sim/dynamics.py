@@ -137,6 +137,18 @@ class State:
         who = np.atleast_1d(np.asarray(idx, dtype=np.int64))
         return who[self.buyer[who]]
 
+    def habituation_at(self, template: ArrayLike, idx: Index) -> Any:
+        """Flat positions in ``habituation`` (templates x prospects) of each prospect's
+        template (the first row for a varied template, -1: count it as 0, never add to it)."""
+        n = self.habituation.shape[1]
+        who = np.arange(n)[idx] if isinstance(idx, slice) else idx
+        return np.maximum(np.asarray(template, dtype=np.int64), 0) * n + who
+
+    def habituation_count(self, template: ArrayLike, idx: Index) -> Any:
+        """Times each prospect has engaged with ``template`` before (0 for a varied one)."""
+        tpl = np.asarray(template, dtype=np.int64)
+        return np.where(tpl >= 0, self.habituation.reshape(-1)[self.habituation_at(tpl, idx)], 0)
+
     def in_market(self, scenario: Scenario, idx: Index) -> NDArray[np.bool_]:
         return np.asarray(self.buyer[idx] & (self.u[idx] >= scenario.urgency.theta))
 
@@ -306,8 +318,6 @@ def engage(
     tpl = np.asarray(template, dtype=np.int64)
     seg = st.traits.segment[idx]
     counted = tpl >= 0
-    at = _habit_at(st, tpl, idx)
-    habit = np.where(counted, st.habituation.reshape(-1)[at], 0)
     fear = sc.population.fear
     say_no = np.where(st.permission[idx], fear.with_permission, fear.say_no)
     in_market = st.in_market(sc, idx)
@@ -326,7 +336,7 @@ def engage(
         annoyance_ratio=st.a[idx] / st.traits.tolerance[idx],
         escalated=st.escalated[idx],
         referral=ch == Channel.referral,
-        habituation_count=habit,
+        habituation_count=st.habituation_count(tpl, idx),
     )
     code = choose_response(u_response, p_pos, p_no)
     lost = st.status[idx] == Status.bought_elsewhere
@@ -364,16 +374,8 @@ def engage(
         who, _ = _select(idx, meet, 0)
         _book_meeting(sc, st, obs, who, day)
     if np.any(counted):
-        st.habituation.reshape(-1)[at] += counted.astype(np.int16)
+        st.habituation.reshape(-1)[st.habituation_at(tpl, idx)] += counted.astype(np.int16)
     return code
-
-
-def _habit_at(st: State, template: NDArray[np.int64], idx: Index) -> Any:
-    """Flat positions in ``st.habituation`` (templates x prospects) of each prospect's
-    template (the first row for a varied template, -1, which is masked out)."""
-    n = st.habituation.shape[1]
-    who = np.arange(n)[idx] if isinstance(idx, slice) else idx
-    return np.maximum(template, 0) * n + who
 
 
 def track_open(

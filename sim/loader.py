@@ -6,14 +6,17 @@ allowed; malformed YAML gets its line and column. The Python API raises ``Scenar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError
 from .scenario import Scenario
+
+M = TypeVar("M", bound=BaseModel)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -104,18 +107,28 @@ def deep_update(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
-    """Validate a mapping (as read from YAML) into a Scenario, strategies included."""
-    if data is None:
-        data = {}
+def validate_mapping(
+    model: type[M],
+    data: Any,
+    source: str,
+    noun: str,
+    mend: Callable[[Problem], Problem] = lambda p: p,
+) -> M:
+    """Validate a mapping (as read from YAML) into ``model``; every problem names ``source``,
+    the field's path, the value and what is allowed (``mend`` may add to a problem)."""
     if not isinstance(data, dict):
         raise ScenarioError(
-            source, [Problem("(top level)", data, "must be a mapping of scenario fields")]
+            source, [Problem("(top level)", data, f"must be a mapping of {noun} fields")]
         )
     try:
-        scenario = Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, problems_from(exc, Scenario)) from None
+        raise ScenarioError(source, [mend(p) for p in problems_from(exc, model)]) from None
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate a mapping (as read from YAML) into a Scenario, strategies included."""
+    scenario = validate_mapping(Scenario, {} if data is None else data, source, "scenario")
     from .strategy.library import check_strategies
 
     problems = check_strategies(scenario)

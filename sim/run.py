@@ -59,9 +59,12 @@ class StrategyTask(NamedTuple):
     stream: bool
     touch_path: Path | None = None
     """Write the touch log here (a parquet part) instead of returning it."""
+    trace: tuple[int, ...] = ()
+    """Prospects whose story the DES records."""
 
 
-Frames = tuple[pd.DataFrame, pd.DataFrame, StrategyStats]
+Traces = dict[int, list[tuple[object, ...]]]
+Frames = tuple[pd.DataFrame, pd.DataFrame, StrategyStats, Traces]
 
 
 def _run_task(task: StrategyTask, workers: int = 1) -> Frames:
@@ -69,8 +72,9 @@ def _run_task(task: StrategyTask, workers: int = 1) -> Frames:
     if task.engine == "des":
         from .des.engine import run_des
 
-        des = run_des(task.scenario, task.strategy, task.prospects, task.seed)
-        frames = des.prospects, des.touches, StrategyStats.of(des.prospects, des.touches)
+        des = run_des(task.scenario, task.strategy, task.prospects, task.seed, trace=task.trace)
+        stats = StrategyStats.of(des.prospects, des.touches)
+        frames = des.prospects, des.touches, stats, des.traces
     else:
         from .vector.engine import run_vector
 
@@ -78,11 +82,11 @@ def _run_task(task: StrategyTask, workers: int = 1) -> Frames:
             task.scenario, task.strategy, task.prospects, task.seed, chunk=task.chunk,
             workers=workers, touch_log=task.touch_log, stream=task.stream,
         )  # fmt: skip
-        frames = out.prospects, out.touches, out.stats
+        frames = out.prospects, out.touches, out.stats, {}
     if task.touch_path is None:
         return frames
     write_part(frames[1], task.touch_path)
-    return frames[0], frames[1].iloc[:0], frames[2]
+    return frames[0], frames[1].iloc[:0], frames[2], frames[3]
 
 
 def _in_parallel(
@@ -143,7 +147,6 @@ def simulate(
         raise ValueError("traces are told by the discrete-event engine: use engine='des'")
     if workers < 1:
         raise ValueError("workers must be >= 1")
-    from .des.engine import run_des
     from .vector.engine import DEFAULT_CHUNK
 
     start = time.perf_counter()
@@ -160,28 +163,25 @@ def simulate(
     chunk = chunk or DEFAULT_CHUNK
     slots: list[Path | None] = list(parts) if parts else [None] * len(names)
     tasks = [
-        StrategyTask(engine, scenario, s, prospects, seed, chunk, touch_log, stream, part)
+        StrategyTask(
+            engine, scenario, s, prospects, seed, chunk, touch_log, stream, part, tuple(trace)
+        )
         for s, part in zip(strategy_objects, slots, strict=True)
     ]
     if parts:
         Path(touch_dir or ".").mkdir(parents=True, exist_ok=True)
-    if workers > 1 and len(names) > 1 and not trace:
+    if workers > 1 and len(names) > 1:
         outputs = _in_parallel(tasks, min(workers, len(tasks)), bar.update)
     else:
         outputs = []
         for task in tasks:
-            if trace:
-                des = run_des(scenario, task.strategy, prospects, seed, trace=trace)
-                traces.update({(task.strategy.name, i): ev for i, ev in des.traces.items()})
-                st = StrategyStats.of(des.prospects, des.touches)
-                outputs.append((des.prospects, des.touches, st))
-            else:
-                outputs.append(_run_task(task, workers))
+            outputs.append(_run_task(task, workers))
             bar.update()
-    for name, (p_frame, t_frame, st) in zip(names, outputs, strict=True):
+    for name, (p_frame, t_frame, st, story) in zip(names, outputs, strict=True):
         p_frames.append(p_frame)
         t_frames.append(t_frame)
         stats[name] = st
+        traces.update({(name, i): events for i, events in story.items()})
     bar.close()
     return RunResult(
         scenario=scenario,

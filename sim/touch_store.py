@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 
@@ -42,9 +41,4 @@ def merge_parts(parts: Sequence[Path], dest: Path) -> None:
                 writer.write_table(table.cast(schema) if table.schema != schema else table)
 
 
-def read_parts(parts: Sequence[Path]) -> pd.DataFrame:
-    """The parts as one DataFrame (for tests and small runs)."""
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-
-
-__all__ = ["merge_parts", "pa", "part_path", "read_parts", "write_part"]
+__all__ = ["merge_parts", "part_path", "write_part"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,3 +104,18 @@ def test_strategies_identical_until_a_day_give_identical_outcomes_before_it(engi
     te = t[(t.day < 9) & (t.strategy == "early")].drop(columns=cols).reset_index(drop=True)
     to = t[(t.day < 9) & (t.strategy == "other")].drop(columns=cols).reset_index(drop=True)
     pd.testing.assert_frame_equal(te, to)
+
+
+def test_touch_parts_and_traces_whatever_the_workers(tmp_path: Path) -> None:
+    """Touch logs written as parts (``touch_dir``) and traced stories come out the same with
+    one process or two, and the parts hold the in-memory log."""
+    sc = Scenario()
+    names = ["no-follow-up", "one-and-done"]
+    kw = dict(prospects=60, seed=3, engine="des", trace=[1, 4])
+    plain = simulate(sc, names, **kw)
+    for workers in (1, 2):
+        run = simulate(sc, names, **kw, workers=workers, touch_dir=tmp_path / str(workers))
+        assert run.traces == plain.traces and len(run.traces) == 4
+        assert [p.exists() for p in run.touch_parts] == [True, True]
+        parts = pd.concat([pd.read_parquet(p) for p in run.touch_parts], ignore_index=True)
+        pd.testing.assert_frame_equal(parts, plain.touches, check_categorical=False)

@@ -57,16 +57,16 @@ def test_queue_counts_items_grows_and_returns_what_is_due() -> None:
     for k in range(q.rows + 3):
         _push(q, np.array([2]), day=1 + k % 2, minute=float(100 - k))
     _push(q, np.array([0, 5]), day=1, minute=50.0)
-    assert q.rows == 8 and q.size == 9 and q.held.tolist() == [1, 0, 7, 0, 0, 1]
+    assert q.rows == 8 and q.active.sum() == 9 and q.held.tolist() == [1, 0, 7, 0, 0, 1]
     due = q.start_day(1)
     assert due.tolist() == [0, 2, 5]
     first, slot = q.next_due(due)
     assert first.tolist() == [50.0, 94.0, 50.0]  # prospect 2's earliest item due on day 1
     q.pop(due, slot)
-    assert q.size == 6 and q.held.tolist() == [0, 0, 6, 0, 0, 0]
+    assert q.active.sum() == 6 and q.held.tolist() == [0, 0, 6, 0, 0, 0]
     # day 1 ends with prospect 2's other day-1 items untaken: they are forgotten on day 2
     assert q.start_day(2).tolist() == [2]
-    assert q.size == 3 and q.held[2] == 3
+    assert q.active.sum() == 3 and q.held[2] == 3
     assert (q.day[q.active] == 2).all()
 
 

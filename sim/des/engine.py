@@ -242,7 +242,7 @@ def triage(w: World, i: int, item: Item, day: int, minute: float) -> Events:
     habits = sc.inboxes.of(inbox)
     t = item.touch
     spec = sc.channels.of(item.channel)
-    count = int(st.habituation[t.template, i]) if t.template >= 0 else 0
+    count = int(st.habituation_count(t.template, i))
     s = salience(
         spec.salience,
         sc.salience,

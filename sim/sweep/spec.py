@@ -12,10 +12,10 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import Problem, ScenarioError
-from ..loader import SCENARIO_DIR, problems_from, read_yaml, resolve
+from ..loader import SCENARIO_DIR, read_yaml, resolve, validate_mapping
 from ..summary import METRICS
 
 SWEEP_DIR = SCENARIO_DIR / "sweeps"
@@ -204,14 +204,7 @@ def resolve_spec(name_or_path: str | Path) -> Path:
 
 def spec_from_dict(data: Any, source: str = "<sweep>", name: str = "sweep") -> SweepSpec:
     """Validate a mapping (as read from YAML) into a ``SweepSpec``; ``name`` when it has none."""
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            source, [Problem("(top level)", data, "must be a mapping of sweep fields")]
-        )
-    try:
-        spec = SweepSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(source, [_allowed(p) for p in problems_from(exc, SweepSpec)]) from None
+    spec = validate_mapping(SweepSpec, data, source, "sweep", mend=_allowed)
     return spec if spec.name else spec.model_copy(update={"name": name})
 
 

@@ -420,8 +420,7 @@ class Chunk:
             favored=_FAVORED[ch] == self.traits.favored[who],
             recall=st.r[who],
             primed=(since >= 0) & (since <= sc.salience.priming_days),
-            habituation_count=np.where(it.template >= 0,
-                                       st.habituation[np.maximum(it.template, 0), who], 0),
+            habituation_count=st.habituation_count(it.template, who),
         )  # fmt: skip
         evening = self.traits.always_on[who] & t.evening[inbox]
         lam = load_per_window(self.traits.load[inbox, who], t.triage[inbox], evening)

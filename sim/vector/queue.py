@@ -48,8 +48,6 @@ class Queue:
 
     def __post_init__(self) -> None:
         self.today = -1
-        self.size = 0
-        """Items in the queue."""
         self.held = np.zeros(self.n, dtype=np.int32)
         """Items in the queue per prospect."""
         self.first = np.full(self.n, np.inf)
@@ -79,7 +77,6 @@ class Queue:
         at = self.at(slot, idx)
         self.active.reshape(-1)[at] = True
         self.held[idx] += 1
-        self.size += len(idx)
         for name, value in values.items():
             getattr(self, name).reshape(-1)[at] = value
         minute = self.minute.take(at)
@@ -95,23 +92,21 @@ class Queue:
         """Begin ``day``: forget items whose session has passed; find each prospect's earliest
         item due today. Returns the prospects with an item due today, in increasing order."""
         self.today = day
-        if not self.size:
-            return np.zeros(0, dtype=np.int64)
         waiting = np.flatnonzero(self.held)
+        if not len(waiting):
+            return waiting
         passed = self.active.take(waiting, axis=1) & (self.day.take(waiting, axis=1) < day)
         if passed.any():
             slot, col = np.nonzero(passed)
             self.active.reshape(-1)[self.at(slot, waiting[col])] = False
             np.subtract.at(self.held, waiting[col], 1)
-            self.size -= len(col)
         self._first(waiting)
         return waiting[self.first[waiting] < np.inf]
 
-    def _first(self, idx: I64 | slice) -> None:
-        cols = np.arange(self.n)[idx] if isinstance(idx, slice) else idx
+    def _first(self, idx: I64) -> None:
         due = np.where(
-            self.active.take(cols, axis=1) & (self.day.take(cols, axis=1) == self.today),
-            self.minute.take(cols, axis=1),
+            self.active.take(idx, axis=1) & (self.day.take(idx, axis=1) == self.today),
+            self.minute.take(idx, axis=1),
             np.inf,
         )
         self.first[idx], self.first_slot[idx] = min_slot(due)
@@ -124,5 +119,4 @@ class Queue:
         """Take the items at ``slot`` of prospects ``idx`` out of the queue."""
         self.active.reshape(-1)[self.at(slot, idx)] = False
         self.held[idx] -= 1
-        self.size -= len(idx)
         self._first(idx)
