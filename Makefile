@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-vector bench-sweep validate clean
+.PHONY: run test lint typecheck pytest bench bench-vector bench-sweep validate approximations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-sweep: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
+
+approximations: $(STAMP)
+	$(BIN)/python benchmarks/approximations.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

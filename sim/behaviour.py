@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 from scipy.special import expit, ndtr, pdtr
+from scipy.stats import binom, poisson
 
 from .scenario import Meetings, Response, Salience, Scenario, Screening
 
@@ -102,6 +103,35 @@ def p_read(load_per_window: ArrayLike, s: ArrayLike, attention: ArrayLike) -> Ar
     return poisson_cdf_below(lam, a)
 
 
+def outranked_count(u: ArrayLike, load_per_window: ArrayLike, s: ArrayLike) -> Array:
+    """The number K of competitors that outrank an item of salience ``s``, drawn from its
+    Poisson law by inverse CDF with the uniform ``u`` (so ``K < A`` exactly when
+    ``u <= P(K < A)``)."""
+    k = poisson.ppf(u, outranking_rate(load_per_window, s))
+    return np.asarray(np.maximum(k, 0), dtype=float)
+
+
+def outranked_count_after(
+    u: ArrayLike, load_per_window: ArrayLike, s_prev: ArrayLike, k_prev: ArrayLike, s: ArrayLike
+) -> Array:
+    """K for an item ranked in the same triage session as an earlier one of salience
+    ``s_prev`` that ``k_prev`` competitors outranked: the session's competitors are the same
+    (a Poisson process of saliences), so K is drawn from its law given ``k_prev``.
+
+    Higher salience (``s >= s_prev``): each of the ``k_prev`` also outranks ``s`` with chance
+    ``(1 - Phi(s)) / (1 - Phi(s_prev))``, a binomial. Lower: ``k_prev`` plus the competitors
+    between the two, Poisson with mean ``load * (Phi(s_prev) - Phi(s))``. Inverse CDF in ``u``.
+    """
+    lam = np.asarray(load_per_window, dtype=float)
+    above_prev, above = ndtr(-np.asarray(s_prev, dtype=float)), ndtr(-np.asarray(s, dtype=float))
+    k0 = np.asarray(k_prev, dtype=float)
+    higher = above <= above_prev
+    share = np.divide(above, above_prev, out=np.zeros_like(above), where=above_prev > 0)
+    thinned = binom.ppf(u, k0, np.minimum(share, 1.0))
+    added = k0 + poisson.ppf(u, lam * np.maximum(above - above_prev, 0.0))
+    return np.asarray(np.maximum(np.where(higher, thinned, added), 0), dtype=float)
+
+
 _SHORT_SUM = 24
 """Attention up to which the Poisson CDF is summed term by term (faster than ``pdtr``)."""
 
@@ -137,12 +167,21 @@ def meeting_start_rates(meetings: Meetings, calendar_mid_start: float, hours: fl
     )
 
 
-def _occupancy_from_rates(rates: Array, dmin: int, dmax: int) -> Array:
+def _survival(dmin: int, dmax: int) -> Array:
+    """P(D > k) for k = 0 .. dmax - 1, D uniform on the whole minutes [dmin, dmax]."""
     lengths = np.arange(dmin, dmax + 1)
-    survival = np.array([(lengths > k).mean() for k in range(dmax)])  # P(D > k)
+    return np.array([(lengths > k).mean() for k in range(dmax)])
+
+
+def _meeting_load(rates: Array, dmin: int, dmax: int) -> Array:
+    """Expected number of meetings under way at each minute: sum_k rate(t - k) P(D > k)."""
     padded = np.concatenate([np.zeros(dmax), rates])
-    load = np.convolve(padded, survival)[dmax : dmax + len(rates)]
-    return np.asarray(1 - np.exp(-load), dtype=float)
+    load = np.convolve(padded, _survival(dmin, dmax))[dmax : dmax + len(rates)]
+    return np.asarray(load, dtype=float)
+
+
+def _occupancy_from_rates(rates: Array, dmin: int, dmax: int) -> Array:
+    return np.asarray(1 - np.exp(-_meeting_load(rates, dmin, dmax)), dtype=float)
 
 
 def _profile_shape(profile: tuple[tuple[int, float], ...]) -> Array:
@@ -210,6 +249,47 @@ def p_free(scenario: Scenario, minute_of_day: ArrayLike) -> Array:
     occ = meeting_occupancy(scenario)
     idx = np.clip(np.asarray(minute_of_day, dtype=int), 0, 1439)
     return np.asarray((1 - occ[idx]) * (1 - interruption_busy(scenario)), dtype=float)
+
+
+def p_free_after(
+    scenario: Scenario, prev_minute: ArrayLike, prev_free: ArrayLike, minute: ArrayLike
+) -> Array:
+    """Chance of being free at ``minute`` given being free (``prev_free``) or busy at
+    ``prev_minute``, earlier the same working day (both in working hours).
+
+    A day's meetings and interruptions are one schedule, so a prospect in a meeting at 10:00 is
+    likely still in it at 10:20. Meetings covering either minute are Poisson with mean
+    ``mu1 + mu2 - mu12`` (``mu12 = sum_j rate(m1 - j) P(D > m2 - m1 + j)``: meetings covering
+    both); interruptions (M/M/infinity, ``rho = rate * mean``) with mean
+    ``rho (2 - exp(-(m2 - m1) / mean))``. So ``P(free at both) = exp(-both means)``, and
+    ``P(free at m2 | free at m1) = P(both) / P(free at m1)``,
+    ``P(free at m2 | busy at m1) = (P(free at m2) - P(both)) / (1 - P(free at m1))``.
+    """
+    meet = scenario.population.meetings
+    cal = scenario.calendar
+    rates = meeting_start_rates(meet, cal.workday_start.mean, cal.workday_hours)
+    load = _meeting_load(rates, meet.min_minutes, meet.max_minutes)
+    survival = _survival(meet.min_minutes, meet.max_minutes)
+    m1 = np.clip(np.asarray(prev_minute, dtype=np.int64), 0, 1439)
+    m2 = np.clip(np.asarray(minute, dtype=np.int64), 0, 1439)
+    gap = np.maximum(m2 - m1, 0)
+    both = np.zeros(np.broadcast(m1, m2).shape)
+    for j in range(meet.max_minutes):
+        k = gap + j
+        ok = (k < meet.max_minutes) & (m1 >= j)
+        both += np.where(
+            ok, rates[np.maximum(m1 - j, 0)] * survival[np.minimum(k, len(survival) - 1)], 0.0
+        )
+    intr = scenario.population.interruptions
+    rho = intr.per_day / (cal.workday_hours * 60) * intr.mean_minutes
+    shared = rho * np.exp(-gap / intr.mean_minutes) if intr.mean_minutes > 0 else 0.0
+    free1 = np.exp(-load[m1] - rho)
+    free2 = np.exp(-load[m2] - rho)
+    joint = np.exp(-(load[m1] + load[m2] - both) - (2 * rho - shared))
+    after_free = np.divide(joint, free1, out=free2.copy(), where=free1 > 0)
+    after_busy = np.divide(free2 - joint, 1 - free1, out=free2.copy(), where=free1 < 1)
+    cond = np.where(np.asarray(prev_free, dtype=bool), after_free, after_busy)
+    return np.asarray(np.clip(cond, 0.0, 1.0), dtype=float)
 
 
 def in_working_hours(

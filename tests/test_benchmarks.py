@@ -51,3 +51,13 @@ def test_bench_sweep_runs_a_small_grid() -> None:
     assert "4 cells x 3 strategies x 300 prospects" in out
     speed = re.search(r"cells per minute\s+([\d.]+)", out)
     assert speed is not None and float(speed.group(1)) > 0
+
+
+def test_approximations_prints_both_stress_strategies() -> None:
+    out = _run(
+        "approximations.py", "--des-prospects", "40", "--vector-prospects", "400",
+        "--horizon-days", "10",
+    )  # fmt: skip
+    for name in ("three-calls-one-morning", "two-emails-one-window"):
+        assert f"== {name}" in out
+    assert out.count("through_after_miss") == 2 and out.count("meeting_rate") == 2

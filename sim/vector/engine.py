@@ -27,9 +27,7 @@ from ..behaviour import (
     in_working_hours,
     load_per_window,
     next_session,
-    p_free,
     p_pickup,
-    p_read,
     salience,
 )
 from ..capacity import Books, plan_day
@@ -52,6 +50,7 @@ from ..strategy.base import Observations, Opt, Strategy, TouchPlan
 from .draws import DayDraws
 from .heap import keep_freed_memory
 from .queue import Queue
+from .sameday import SameDayCalls, SameSession
 from .slots import min_slot
 
 I64 = NDArray[np.int64]
@@ -79,7 +78,6 @@ class Tables:
         self.triage = np.array([h.triage_per_day for h in habits], dtype=np.int64)
         self.attention = np.array([h.attention for h in habits], dtype=np.int64)
         self.evening = np.array([h.evening for h in habits])
-        self.free = p_free(sc, np.arange(1440))
 
 
 class TouchLog:
@@ -136,6 +134,8 @@ class Chunk:
         self.books = Books.observed(self.sc, self.obs, self.ids)
         self.draws = DayDraws(self.seed, self.start, self.stop)
         self.queue = Queue(self.n)
+        self.calls = SameDayCalls(self.sc, self.n)
+        self.sessions = SameSession(len(Inbox), self.n)
         self.log = TouchLog(self.touch_log)
         self.t = Tables(self.sc)
         self.all = np.arange(self.n)
@@ -193,7 +193,7 @@ class Chunk:
                 who, q = cols[j], qslot[j]
                 batch = Batch.of_queue(self.queue, q, who)
                 self.queue.pop(who, q)
-                self._triage(day, batch)
+                self._triage(day, batch, touch_now=t_touch[j] == t_item[j])
 
     # -- touches ----------------------------------------------------------------------------
 
@@ -245,7 +245,9 @@ class Chunk:
         st.reciprocity[idx[kept]] += 1
         st.promised_day[idx[kept]] = -1
         free = np.zeros(len(idx), dtype=bool)
-        free[reach] = self.draws.take(idx[reach]) < t.free[minute[reach]]
+        if reach.any():
+            who, at = idx[reach], minute[reach]
+            free[reach] = self.calls.free(d, who, at, self.draws.take(who))
         ring = reach & free
         result = np.where(
             ~reach, Result.not_reachable, np.where(~free, Result.busy, Result.screened)
@@ -403,10 +405,13 @@ class Chunk:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _triage(self, d: int, it: Batch) -> None:
-        """Triage sessions: each due item is read with chance P(K < A), then perceived."""
+    def _triage(self, d: int, it: Batch, touch_now: B) -> None:
+        """Triage sessions: each due item is read with chance P(K < A), then perceived.
+        ``touch_now``: the prospect has a touch planned at the session's minute (run after
+        it), whose item may join the session."""
         sc, st, t = self.sc, self.state, self.t
-        it = it.where(~st.closed(it.idx))
+        open_ = ~st.closed(it.idx)
+        it, touch_now = it.where(open_), touch_now[open_]
         if not len(it.idx):
             return
         away = self.today.away(it.idx)
@@ -424,7 +429,11 @@ class Chunk:
         )  # fmt: skip
         evening = self.traits.always_on[who] & t.evening[inbox]
         lam = load_per_window(self.traits.load[inbox, who], t.triage[inbox], evening)
-        read = ~away & (self.draws.take(who) < p_read(lam, s, t.attention[inbox]))
+        u = self.draws.take(who)
+        more = touch_now | (self.queue.first[who] == it.minute)  # more for this session?
+        read = ~away & self.sessions.read(
+            d, who, inbox, it.minute, lam, s, t.attention[inbox], u, more
+        )  # fmt: skip
         email = ch == Channel.email
         if sc.tracking.enabled and email.any():
             track_open(sc, self.obs, who[email], d, read[email], self.draws.take(who[email]))
@@ -471,6 +480,8 @@ class Batch:
     blocked: B
     touch_day: I64
     touch_minute: I64
+    minute: F64
+    """The minute of the triage session."""
 
     @classmethod
     def of_queue(cls, qu: Queue, q: I64, idx: I64) -> Batch:
