@@ -237,11 +237,16 @@ def meeting_occupancy(scenario: Scenario) -> Array:
     return _occupancy_from_rates(rates, m.min_minutes, m.max_minutes)
 
 
+def interruptions_under_way(scenario: Scenario) -> float:
+    """Mean number of interruptions under way at a working minute (M/M/infinity):
+    rate * mean duration, the rate spread over the working day."""
+    i = scenario.population.interruptions
+    return i.per_day / (scenario.calendar.workday_hours * 60) * i.mean_minutes
+
+
 def interruption_busy(scenario: Scenario) -> float:
     """Stationary chance of being in an interruption: 1 - exp(-rate * mean duration)."""
-    i = scenario.population.interruptions
-    rate = i.per_day / (scenario.calendar.workday_hours * 60)
-    return float(1 - np.exp(-rate * i.mean_minutes))
+    return float(1 - np.exp(-interruptions_under_way(scenario)))
 
 
 def p_free(scenario: Scenario, minute_of_day: ArrayLike) -> Array:
@@ -280,9 +285,9 @@ def p_free_after(
         both += np.where(
             ok, rates[np.maximum(m1 - j, 0)] * survival[np.minimum(k, len(survival) - 1)], 0.0
         )
-    intr = scenario.population.interruptions
-    rho = intr.per_day / (cal.workday_hours * 60) * intr.mean_minutes
-    shared = rho * np.exp(-gap / intr.mean_minutes) if intr.mean_minutes > 0 else 0.0
+    rho = interruptions_under_way(scenario)
+    mean = scenario.population.interruptions.mean_minutes
+    shared = rho * np.exp(-gap / mean) if mean > 0 else 0.0
     free1 = np.exp(-load[m1] - rho)
     free2 = np.exp(-load[m2] - rho)
     joint = np.exp(-(load[m1] + load[m2] - both) - (2 * rho - shared))
