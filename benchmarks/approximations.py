@@ -5,9 +5,10 @@
 Runs the stress strategies of ``sim.approximations`` (three desk calls in one morning; two
 emails in one triage window) on both engines, independent seeds, and prints for each:
 
-- how a touch fares given the touch before it on the same day (``pair_shares``): this is where
-  the engines differ by construction (the DES's events of one prospect-day are correlated, the
-  vector engine's are independent draws);
+- how a touch fares given the touch(es) before it on the same day (``pair_shares``): the DES
+  plays the day's events out on one schedule and one set of competitors; the vectorized engine
+  draws each from its law given the previous one, so the shares after one miss or success
+  check that draw and the share after two misses measures what conditioning on one leaves out;
 - the per-prospect metrics of ``sim.agreement`` (meeting, reach, no, opt-out rates, touches,
   pick-ups, reads): what the difference does to the results a user reads.
 

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .agreement import z_score
 from .loader import scenario_from_dict
 from .scenario import Scenario
 
@@ -97,9 +98,9 @@ def pair_shares(touches: pd.DataFrame, channel: str) -> dict[str, Share]:
 
     Over consecutive pairs of touches to one prospect on one day, both of which took part
     (``REACHABLE``): the share that got through (``GETS_THROUGH``) after one that did not
-    (``through_after_miss``), after one that did (``through_after_through``), and overall
-    (``through``, over all the touches that took part), and after two that did not
-    (``through_after_two_misses``). Independent draws make the conditional shares equal;
+    (``through_after_miss``), after one that did (``through_after_through``), after two that
+    did not (``through_after_two_misses``), and overall (``through``, over all the touches
+    that took part). Independent draws make the conditional shares equal;
     positive correlation makes the first smaller than the second. The vector engine conditions
     on the previous touch only, so the last share measures what that leaves out.
     """
@@ -144,7 +145,7 @@ def compare_pairs(des: pd.DataFrame, vector: pd.DataFrame, channel: str) -> pd.D
             continue
         diff = a[metric].value - b[metric].value
         se = math.hypot(a[metric].se, b[metric].se)
-        rows.append((metric, a[metric].value, b[metric].value, diff, se, diff / se,
+        rows.append((metric, a[metric].value, b[metric].value, diff, se, z_score(diff, se),
                      a[metric].touches, b[metric].touches))  # fmt: skip
     return pd.DataFrame(
         rows, columns=["metric", "des", "vector", "diff", "se", "z", "touches_des", "touches_vec"]
