@@ -2,15 +2,15 @@
 
     python benchmarks/approximations.py --des-prospects 20000 --vector-prospects 400000
 
-Runs the stress strategies of ``sim.approximations`` (three desk calls in one morning; two
-emails in one triage window) on both engines, independent seeds, and prints for each:
+Runs the stress strategies of ``sim.validation.approximations`` (three desk calls in one
+morning; two emails in one triage window) on both engines, independent seeds, and prints for each:
 
 - how a touch fares given the touch(es) before it on the same day (``pair_shares``): the DES
   plays the day's events out on one schedule and one set of competitors; the vectorized engine
   draws each from its law given the previous one, so the shares after one miss or success
   check that draw and the share after two misses measures what conditioning on one leaves out;
-- the per-prospect metrics of ``sim.agreement`` (meeting, reach, no, opt-out rates, touches,
-  pick-ups, reads): what the difference does to the results a user reads.
+- the per-prospect metrics of ``sim.validation.agreement`` (meeting, reach, no, opt-out rates,
+  touches, pick-ups, reads): what the difference does to the results a user reads.
 
 It measures; it does not judge. ``diff`` is DES minus vector, with its standard error
 (unpooled) and ``z``.
@@ -24,11 +24,11 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
-from sim.agreement import compare_engines
-from sim.approximations import STRESS_CHANNELS, compare_pairs, stress_scenario
-from sim.des.engine import run_des
+from sim.engines.des.engine import run_des
+from sim.engines.vector.engine import run_vector
 from sim.strategy.library import get_strategy
-from sim.vector.engine import run_vector
+from sim.validation.agreement import compare_engines
+from sim.validation.approximations import STRESS_CHANNELS, compare_pairs, stress_scenario
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, float]
 

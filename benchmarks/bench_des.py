@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from sim.des.engine import run_des
-from sim.loader import load_scenario
+from sim.engines.des.engine import run_des
+from sim.io.loader import load_scenario
 from sim.strategy.library import get_strategy
 
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.loader import load_scenario
+from sim.io.loader import load_scenario
 from sim.sweep import run_sweep
 from sim.sweep.spec import spec_from_dict
 

@@ -23,11 +23,11 @@ import resource
 import sys
 import time
 
-from sim.des.engine import run_des
-from sim.loader import load_scenario
-from sim.scenario import Scenario
+from sim.engines.des.engine import run_des
+from sim.engines.vector.engine import DEFAULT_CHUNK, run_vector
+from sim.io.loader import load_scenario
+from sim.model.scenario import Scenario
 from sim.strategy.library import get_strategy, library_names
-from sim.vector.engine import DEFAULT_CHUNK, run_vector
 
 
 def peak_rss_mib(who: int) -> float:

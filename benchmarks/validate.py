@@ -2,11 +2,11 @@
 
     python benchmarks/validate.py --des-prospects 2000 --vector-prospects 200000 --seed 1
 
-For each scenario of ``sim.validation_scenarios`` and each of its strategies, runs the DES
+For each scenario of ``sim.validation.scenarios`` and each of its strategies, runs the DES
 (``--seed``) and the vectorized engine (``--seed + 1``, so the samples are independent),
-prints ``sim.agreement.format_agreement`` per scenario and a final count of rows that agree,
-and exits with status 1 if any row disagrees (``|z| >= 4``). While ``sim.vector.engine``
-cannot be imported, the second run is the DES again, with the other seed and
+prints ``sim.validation.agreement.format_agreement`` per scenario and a final count of rows
+that agree, and exits with status 1 if any row disagrees (``|z| >= 4``). While
+``sim.engines.vector.engine`` cannot be imported, the second run is the DES again, with the other seed and
 ``--des-prospects`` prospects (the script says so): a check of the framework itself.
 """
 
@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.agreement import compare_engines, format_agreement
-from sim.des.engine import run_des
+from sim.engines.des.engine import run_des
 from sim.strategy.library import get_strategy
-from sim.validation_scenarios import validation_scenarios
+from sim.validation.agreement import compare_engines, format_agreement
+from sim.validation.scenarios import validation_scenarios
 
 Runner = Callable[..., Any]
 
@@ -54,11 +54,11 @@ def load_vector(against: str) -> tuple[Runner | None, str]:
     if against == "des":
         return None, "--against des"
     try:
-        from sim.vector.engine import run_vector
+        from sim.engines.vector.engine import run_vector
     except ImportError as exc:
         if against == "vector":
             raise
-        return None, f"sim.vector.engine is not importable ({exc})"
+        return None, f"sim.engines.vector.engine is not importable ({exc})"
     return run_vector, ""
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim import Scenario, simulate, summarize
-from sim.channels import Channel
-from sim.clock import parse_time
+from sim.model.channels import Channel
+from sim.model.clock import parse_time
+from sim.results.summary import format_table
 from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
-from sim.summary import format_table
 
 
 class CallUntilPickupThenWeeklyEmail(Strategy):

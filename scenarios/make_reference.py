@@ -2,7 +2,7 @@
 
 Each reference scenario is the defaults (``scenarios/baseline.yaml``, i.e. ``Scenario()``) plus
 the few overrides below, each with its reason; the YAML files spell every parameter out
-(``sim.loader.scenario_to_yaml``) under a header listing the overrides. Edit this script, not
+(``sim.io.loader.scenario_to_yaml``) under a header listing the overrides. Edit this script, not
 the YAML files, and re-run it:
 
     .venv/bin/python scenarios/make_reference.py          # write both files
@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.loader import deep_update, scenario_from_dict, scenario_to_yaml  # noqa: E402
-from sim.scenario import Scenario  # noqa: E402
+from sim.io.loader import deep_update, scenario_from_dict, scenario_to_yaml  # noqa: E402
+from sim.model.scenario import Scenario  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

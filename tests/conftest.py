@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from sim.loader import deep_update, scenario_from_dict
-from sim.scenario import Scenario
+from sim.io.loader import deep_update, scenario_from_dict
+from sim.model.scenario import Scenario
 
 # Property tests draw the same examples on every run, so CI is deterministic; the examples
 # that once failed are pinned with @example next to their test.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.channels import Channel
+from sim.model.channels import Channel
+from sim.model.scenario import Scenario
 from sim.run import simulate
-from sim.scenario import Scenario
 from sim.strategy.base import Observations, Opt
 from sim.strategy.library import get_strategy
 
@@ -70,7 +70,7 @@ def test_ground_rules_lead_to_the_preferred_channel_in_both_engines() -> None:
 def test_no_call_is_made_inside_a_reported_absence() -> None:
     """After the receptionist reports an absence, the follow-up calls wait for the return:
     none falls on a day of the reported period (checked against the prospects' real life)."""
-    from sim.population import draw_population
+    from sim.model.population import draw_population
 
     sc = Scenario(calendar={"horizon_days": 40})
     n = 20_000

@@ -11,11 +11,11 @@ from concurrent.futures import ProcessPoolExecutor
 import pandas as pd
 import pytest
 
-from sim.agreement import compare_engines, format_agreement
-from sim.des.engine import run_des
+from sim.engines.des.engine import run_des
+from sim.engines.vector.engine import run_vector
 from sim.strategy.library import get_strategy
-from sim.validation_scenarios import validation_scenarios
-from sim.vector.engine import run_vector
+from sim.validation.agreement import compare_engines, format_agreement
+from sim.validation.scenarios import validation_scenarios
 
 DES_PROSPECTS = 2000
 VECTOR_PROSPECTS = 100_000

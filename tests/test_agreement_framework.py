@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.agreement import (
+from sim.engines.des.engine import run_des
+from sim.model.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
+from sim.strategy.library import get_strategy
+from sim.validation.agreement import (
     AGREEMENT_COLUMNS,
     TOUCH_METRICS,
     combined_se,
@@ -19,10 +22,7 @@ from sim.agreement import (
     proportion,
     z_score,
 )
-from sim.des.engine import run_des
-from sim.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
-from sim.strategy.library import get_strategy
-from sim.validation_scenarios import validation_scenarios
+from sim.validation.scenarios import validation_scenarios
 
 N_METRICS = 5 + 8  # four proportions, mean touches, first reached at 1..8
 

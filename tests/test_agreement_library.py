@@ -10,10 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 import pandas as pd
 import pytest
 
-from sim.agreement import compare_engines, format_agreement
+from sim.model.scenario import Scenario
 from sim.run import simulate
-from sim.scenario import Scenario
 from sim.strategy.library import library_names
+from sim.validation.agreement import compare_engines, format_agreement
 
 DES_PROSPECTS = 1200
 VECTOR_PROSPECTS = 60_000

@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.behaviour import (
+from sim.engines.des.day import draw_day
+from sim.model.behaviour import (
     interruption_busy,
     meeting_occupancy,
     next_session,
@@ -19,8 +20,7 @@ from sim.behaviour import (
     session_minutes,
     stationary_sd,
 )
-from sim.des.day import draw_day
-from sim.scenario import Scenario, Screening
+from sim.model.scenario import Scenario, Screening
 
 finite = st.floats(-50, 50)
 prob = st.floats(0, 1)
@@ -122,7 +122,7 @@ def test_drawn_days_match_the_occupancy_formulas() -> None:
 def test_the_short_poisson_sum_is_scipys_poisson_cdf() -> None:
     from scipy.stats import poisson
 
-    from sim.behaviour import poisson_cdf_below
+    from sim.model.behaviour import poisson_cdf_below
 
     lam = np.concatenate([np.linspace(0, 80, 4001), [1e-12, 300.0]])
     for attention in (1, 2, 6, 8, 15, 24):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.results.summary import paired_difference
 from sim.run import simulate
-from sim.summary import paired_difference
 from tests.conftest import make_scenario
 
 N = 40_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.channels import Channel
+from sim.model.channels import Channel
 from sim.strategy.base import Observations, Opt
 from sim.strategy.library import get_strategy, library_specs
 

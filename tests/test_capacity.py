@@ -15,16 +15,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.capacity import Books, over_budget, planned_minutes
-from sim.des.engine import run_des
-from sim.errors import ScenarioError
-from sim.loader import load_scenario
-from sim.scenario import Scenario
+from sim.engines.des.engine import run_des
+from sim.engines.vector.engine import run_vector
+from sim.io.errors import ScenarioError
+from sim.io.loader import load_scenario
+from sim.model.capacity import Books, over_budget, planned_minutes
+from sim.model.scenario import Scenario
+from sim.results.summary import summarize
 from sim.strategy.base import Observations, Opt, TouchPlan
 from sim.strategy.cadence import Cadence
 from sim.strategy.library import get_strategy, library_specs
-from sim.summary import summarize
-from sim.vector.engine import run_vector
 from tests.conftest import make_scenario
 
 BOOK, NEW, BUDGET = 120, 6, 40.0

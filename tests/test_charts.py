@@ -16,12 +16,17 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
-from sim import charts
-from sim.loader import scenario_to_yaml
-from sim.report import compare_to_best, finding_sentences, load_saved_run, write_report
+import sim.viz as charts
+from sim.engines.des.week import eventful_prospect, trace_week, week_prospect
+from sim.io.loader import scenario_to_yaml
+from sim.model.scenario import Scenario
+from sim.report.findings import compare_to_best, finding_sentences
+from sim.report.html import write_report
+from sim.results.saved import load_saved_run
+from sim.results.summary import best_strategy, metric_table, summarize
+from sim.results.week import Week
 from sim.run import RunResult, simulate
-from sim.scenario import Scenario
-from sim.summary import summarize
+from sim.strategy.library import get_strategy
 from tests.conftest import make_scenario
 from tests.test_cli import followup
 
@@ -38,7 +43,7 @@ def scenario() -> Scenario:
 
 @pytest.fixture(scope="module")
 def run(scenario: Scenario) -> RunResult:
-    return simulate(scenario, STRATEGIES, prospects=3000, seed=1, engine="vector")
+    return simulate(scenario, STRATEGIES, prospects=3000, seed=1, engine="vector", week=True)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +91,7 @@ def check_png(path: Path) -> None:
 
 
 def test_ranking_names_the_best(summary: pd.DataFrame) -> None:
-    best = charts.best_strategy(summary)
+    best = best_strategy(summary)
     ax = charts.ranking(summary)
     title = check_labelled(ax)
     assert best in title and "per 100 prospects" in title
@@ -117,16 +122,16 @@ def test_reached_by_attempt(run: RunResult) -> None:
 
 def test_cumulative_meetings(run: RunResult, summary: pd.DataFrame) -> None:
     curve = charts.meeting_curve(run.prospects, run.scenario.horizon)
-    rate = charts.metric_table(summary, "meeting_rate")["mean"]
+    rate = metric_table(summary, "meeting_rate")["mean"]
     assert np.allclose(curve.iloc[-1], 100 * rate[curve.columns])
     title = check_labelled(charts.cumulative_meetings(run.prospects, run.scenario.horizon))
-    assert charts.best_strategy(summary) in title and "30 business days" in title
+    assert best_strategy(summary) in title and "30 business days" in title
 
 
 def test_pest_frontier(summary: pd.DataFrame) -> None:
     ax = charts.pest_frontier(summary)
     title = check_labelled(ax)
-    reach = charts.metric_table(summary, "reach_rate")["mean"]
+    reach = metric_table(summary, "reach_rate")["mean"]
     assert str(reach.idxmax()) in title
     labels = {t.get_text() for t in ax.texts}
     assert set(STRATEGIES) <= labels  # every point is named
@@ -135,7 +140,7 @@ def test_pest_frontier(summary: pd.DataFrame) -> None:
 def test_cost_per_meeting(summary: pd.DataFrame) -> None:
     ax = charts.cost_per_meeting(summary)
     title = check_labelled(ax)
-    minutes = charts.metric_table(summary, "rep_minutes_per_meeting")["mean"]
+    minutes = metric_table(summary, "rep_minutes_per_meeting")["mean"]
     assert str(minutes.idxmin()) in title and "min" in ax.get_xlabel()
     assert any("min" in t.get_text() for t in ax.texts)
 
@@ -151,11 +156,16 @@ def test_outcome_mix(run: RunResult) -> None:
     assert {t.get_text() for t in legend.get_texts()} >= {"meeting", "said no", "opted out"}
 
 
-def test_week_in_the_life(scenario: Scenario) -> None:
-    name = "persistent-until-no"
-    prospect = charts.week_prospect(scenario, name, seed=1)
-    assert prospect == charts.week_prospect(scenario, name, seed=1)  # deterministic
-    ax = charts.week_in_the_life(scenario, name, prospect, seed=1)
+def test_week_in_the_life(scenario: Scenario, tmp_path: Path) -> None:
+    strategy = get_strategy("persistent-until-no", scenario)
+    prospect = week_prospect(scenario, strategy, seed=1)
+    assert prospect == week_prospect(scenario, strategy, seed=1)  # deterministic
+    week = trace_week(scenario, strategy, 1, prospect)
+    name = strategy.name
+    assert week.touches["day"].max() < 5 and len(week.day) == 5
+    week.save(tmp_path / "week.json")
+    assert Week.load(tmp_path / "week.json").to_json() == week.to_json()  # round trip
+    ax = charts.draw_week(week)
     title = check_labelled(ax)
     assert name in title and f"Prospect {prospect}" in title
     assert len(ax.get_yticks()) == 5  # one row per business day
@@ -170,9 +180,9 @@ def test_eventful_prospect_rule() -> None:
             "day": [0, 1, 2, 0, 1, 0, 1, 9, 9],
         }
     )
-    assert charts.eventful_prospect(touches, "s", days=5, min_touches=3) == 5
-    assert charts.eventful_prospect(touches, "s", days=5, min_touches=4) == 5  # most, lowest id
-    assert charts.eventful_prospect(touches, "other") is None
+    assert eventful_prospect(touches, "s", days=5, min_touches=3) == 5
+    assert eventful_prospect(touches, "s", days=5, min_touches=4) == 5  # most, lowest id
+    assert eventful_prospect(touches, "other") is None
 
 
 # -- all charts, the report, the command ------------------------------------------------------
@@ -216,7 +226,7 @@ def test_report_is_self_contained(run: RunResult, summary: pd.DataFrame, rendere
     assert not re.search(r"https?://", page)
     links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", page)
     assert links and all(link.startswith(("data:", "#")) for link in links)
-    best = charts.best_strategy(summary)
+    best = best_strategy(summary)
     finding = page.split('<div class="finding">', 1)[1].split("</div>", 1)[0]
     assert f"{best} books the most meetings" in finding
     assert page.index("Finding") < page.index("<table") < page.index("<img") < page.index("<pre>")
@@ -229,7 +239,7 @@ def test_finding_names_indistinguishable_strategies(run: RunResult, summary: pd.
     assert versus is not None and len(versus) == len(STRATEGIES) - 1
     assert all(v.p_adjusted >= v.p_value - 1e-12 for v in versus)  # BH only raises p-values
     sentences = finding_sentences(summary, versus)
-    assert sentences[0].startswith(charts.best_strategy(summary))
+    assert sentences[0].startswith(best_strategy(summary))
     same = [v.strategy for v in versus if v.indistinguishable]
     if same:
         assert "indistinguishable" in sentences[1] and all(s in sentences[1] for s in same)

@@ -11,15 +11,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.cli import grow_to_precision, precision_lines, strategy_list
-from sim.loader import load_scenario
-from sim.run import RunResult, simulate
-from sim.tables import (
+from sim.cli.common import strategy_list
+from sim.io.loader import load_scenario
+from sim.results.tables import (
     BY_ATTEMPT_COLUMNS,
     COMPARISON_COLUMNS,
     COMPARISON_METRICS,
     TOUCH_STATS_COLUMNS,
 )
+from sim.run import simulate
+from sim.run.precision import precision_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,13 +140,14 @@ def test_precision_grows_the_run(tmp_path: Path) -> None:
 def test_precision_stops_at_the_cap() -> None:
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
 
-    def simulate_n(n: int) -> RunResult:
-        return simulate(scenario, ["one-and-done"], prospects=n, engine="vector")
-
-    result, steps = grow_to_precision(simulate_n, 1000, 0.001, max_prospects=5000)
+    result = simulate(
+        scenario, ["one-and-done"], prospects=1000, precision=0.001, max_prospects=5000
+    )
+    assert result.precision is not None
+    steps = result.precision[2]
     assert [s.prospects for s in steps] == [1000, 5000]
     assert result.n_prospects == 5000 and steps[-1].widest > 0.001
-    assert "NOT reached" in precision_lines(0.001, steps, 5000)[0]
+    assert "NOT reached" in precision_lines(result)[0]
 
 
 def test_json_output_is_only_json() -> None:
@@ -200,8 +202,8 @@ def test_trace_tells_a_story() -> None:
 
 def test_trace_shows_urgency_for_buyers_only() -> None:
     """Only buyers have a market (the urgency step is for buyers): the trace says so."""
-    from sim.population import BUYER, SEGMENT_NAMES, draw_traits
-    from sim.scenario import Scenario
+    from sim.model.population import BUYER, SEGMENT_NAMES, draw_traits
+    from sim.model.scenario import Scenario
 
     segment = draw_traits(Scenario(), 0, 0, 50).segment
     buyer, other = (

@@ -9,10 +9,10 @@ import pytest
 from scipy import stats
 from scipy.special import pdtr
 
-from sim.behaviour import p_free
-from sim.des.engine import run_des
+from sim.engines.des.engine import run_des
+from sim.engines.vector.engine import run_vector
+from sim.model.behaviour import p_free
 from sim.strategy.library import get_strategy
-from sim.vector.engine import run_vector
 from tests.conftest import deep_update, make_scenario, quiet_patch
 
 N = 2000
@@ -114,7 +114,7 @@ def test_reading_matches_the_poisson_marginal(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ["des", "vector"])
 def test_free_at_a_minute_matches_meetings_and_interruptions(engine: str) -> None:
-    """A call at 10:00 finds the prospect free with the marginal chance of sim.behaviour."""
+    """A call at 10:00 finds the prospect free with the marginal chance of sim.model.behaviour."""
     base = quiet_patch(p_positive=0.999999)
     patch = deep_update(
         base,

@@ -5,7 +5,7 @@ strategy pages (``docs/strategies/*.md``), run page by page in a scratch folder 
 copy of ``scenarios/``:
 
 - ``python``: executed in order, in one namespace per page;
-- ``yaml``: a scenario file, validated with ``sim.loader.scenario_from_dict``;
+- ``yaml``: a scenario file, validated with ``sim.io.loader.scenario_from_dict``;
 - ``sh``: every line is a ``followup`` command, run through the command-line app
   (``typer.testing.CliRunner``, in the scratch folder), and must exit with code 0;
 - ``console``: ``$ followup ...`` lines are run the same way; the lines shown under a command
@@ -35,15 +35,16 @@ from pydantic import Field
 from typer.testing import CliRunner
 
 from sim import docgen
-from sim.cli import RUN_FILES, app
+from sim.cli import app
 from sim.docgen.markdown import slug
 from sim.docgen.scenario_fields import field_reference, leaf_paths
-from sim.errors import ScenarioError
-from sim.loader import scenario_from_dict
-from sim.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
-from sim.scenario import Params, Scenario
-from sim.summary import METRICS, SUMMARY_COLUMNS
-from sim.tables import BY_ATTEMPT_COLUMNS, COMPARISON_COLUMNS, TOUCH_STATS_COLUMNS
+from sim.io.errors import ScenarioError
+from sim.io.loader import scenario_from_dict
+from sim.model.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
+from sim.model.scenario import Params, Scenario
+from sim.results.summary import METRICS, SUMMARY_COLUMNS
+from sim.results.tables import BY_ATTEMPT_COLUMNS, COMPARISON_COLUMNS, TOUCH_STATS_COLUMNS
+from sim.run.write import RUN_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -298,7 +299,7 @@ def test_check_names_the_command_when_stale(tmp_path: Path) -> None:
 
 def test_outputs_page_names_every_metric_column_and_file() -> None:
     text = (DOCS / "guide" / "outputs.md").read_text(encoding="utf-8")
-    from sim.charts import CHART_NAMES
+    from sim.viz.render import CHART_NAMES
 
     names = {
         *METRICS,

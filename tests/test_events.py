@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.behaviour import p_pickup
-from sim.des.day import DaySchedule
-from sim.des.engine import World, run_world
-from sim.scenario import Scenario
+from sim.engines.des.day import DaySchedule
+from sim.engines.des.engine import World, run_world
+from sim.model.behaviour import p_pickup
+from sim.model.scenario import Scenario
 from sim.strategy.library import get_strategy
 from tests.conftest import deep_update, make_scenario, quiet_patch
 
@@ -110,7 +110,7 @@ def test_a_promise_kept_builds_reciprocity_and_raises_pick_up() -> None:
     out = run_world(w)
     assert bool(out.touches.iloc[0]["voicemail_heard"])  # the promise was heard
     assert w.state.reciprocity[0] == 1
-    assert any(kind == "promise" for _, _, kind, _ in out.traces[0])
+    assert any(e.kind == "promise" for e in out.traces[0])
     broken = _promise_world("08:20")
     run_world(broken)
     assert broken.state.reciprocity[0] == 0

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.agreement import compare_engines
+from sim.model.scenario import Scenario
 from sim.run import simulate
-from sim.scenario import Scenario
+from sim.validation.agreement import compare_engines
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "custom_strategy.py"
 

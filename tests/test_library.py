@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.channels import Channel
+from sim.model.channels import Channel
+from sim.model.scenario import Scenario
 from sim.run import simulate
-from sim.scenario import Scenario
 from sim.strategy.base import Observations, Opt
 from sim.strategy.cadence import Cadence, CadenceSpec
 from sim.strategy.library import get_strategy, library_names

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.des.engine import run_des
-from sim.scenario import Scenario
+from sim.engines.des.engine import run_des
+from sim.engines.vector.engine import run_vector
+from sim.model.scenario import Scenario
 from sim.strategy.library import get_strategy, library_names
-from sim.vector.engine import run_vector
 from tests.conftest import make_scenario
 
 THIN_SKINNED = make_scenario(

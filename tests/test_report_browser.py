@@ -19,7 +19,7 @@ from pathlib import Path
 import matplotlib.image
 import pytest
 
-from sim.charts import CHART_NAMES
+from sim.viz.render import CHART_NAMES
 from tests.test_cli import followup
 
 CHROMIUM_FLAGS = (

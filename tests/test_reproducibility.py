@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.population import draw_population
+from sim.model.population import draw_population
+from sim.model.scenario import Scenario
 from sim.run import simulate
-from sim.scenario import Scenario
 from sim.strategy.base import Observations
 from sim.strategy.library import get_strategy
 

@@ -9,13 +9,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.approximations import STRESS_CHANNELS, compare_pairs, pair_shares, stress_scenario
-from sim.behaviour import outranked_count, outranked_count_after, p_free, p_free_after
-from sim.des.day import draw_day
-from sim.des.engine import run_des
-from sim.scenario import Scenario
+from sim.engines.des.day import draw_day
+from sim.engines.des.engine import run_des
+from sim.engines.vector.engine import run_vector
+from sim.model.behaviour import outranked_count, outranked_count_after, p_free, p_free_after
+from sim.model.scenario import Scenario
 from sim.strategy.library import get_strategy
-from sim.vector.engine import run_vector
+from sim.validation.approximations import (
+    STRESS_CHANNELS,
+    compare_pairs,
+    pair_shares,
+    stress_scenario,
+)
 
 
 def _within(observed: np.ndarray, expected: float) -> None:

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sim.errors import ScenarioError
-from sim.loader import SCENARIO_DIR, load_scenario, scenario_from_dict
-from sim.scenario import Scenario
+from sim.io.errors import ScenarioError
+from sim.io.loader import SCENARIO_DIR, load_scenario, scenario_from_dict
+from sim.model.scenario import Scenario
 
 
 def _leaf_paths(data: Any, prefix: str = "") -> set[str]:

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.loader import SCENARIO_DIR, load_scenario
+from sim.io.loader import SCENARIO_DIR, load_scenario
+from sim.model.scenario import Scenario
 from sim.run import RunResult, simulate
-from sim.scenario import Scenario
 
 SEED = 20250517
 REPLIES = ("positive", "no", "lost")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS, Status
-from sim.summary import (
+from sim.model.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS, Status
+from sim.results.summary import (
     METRICS,
     SUMMARY_COLUMNS,
     format_table,

@@ -22,7 +22,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from sim.cli import app
-from sim.summary import METRICS
+from sim.results.summary import METRICS
 from sim.sweep import SweepResult, load_spec, run_sweep
 from sim.sweep.spec import spec_from_dict
 from sim.sweep.store import DIFFERENCE_COLUMNS, RESULT_COLUMNS, SUMMARY_COLUMNS
@@ -135,9 +135,9 @@ def test_charts_render_to_png(local: SweepResult) -> None:
 def test_the_pooled_cell_equals_one_run_per_replication(local: SweepResult) -> None:
     """A cell's numbers are what ``simulate`` gives for its scenario and the replication
     seeds, merged: nothing depends on the task that ran it."""
-    from sim.aggregate import merge
+    from sim.results.aggregate import merge
+    from sim.results.summary import summarize_stats
     from sim.run import simulate
-    from sim.summary import summarize_stats
     from sim.sweep.design import build_design
     from sim.sweep.tasks import replication_seed
 

@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim.charts import house_style, save_figure
 from sim.sweep import run_sensitivity
 from sim.sweep.charts import sensitivity_bars, winner_map
 from sim.sweep.design import salib_problem, sensitivity_sample
 from sim.sweep.sensitivity import MORRIS_COLUMNS, SOBOL_COLUMNS, sensitivity_table
 from sim.sweep.spec import SweepSpec, spec_from_dict
+from sim.viz.style import house_style, save_figure
 
 PNG = b"\x89PNG\r\n\x1a\n"
 PARAMS = [

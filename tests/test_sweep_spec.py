@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.errors import ScenarioError
+from sim.io.errors import ScenarioError
 from sim.sweep.design import build_design, sweep_points
 from sim.sweep.spec import SWEEP_DIR, load_spec, spec_from_dict
 from sim.sweep.tasks import batch_size, batches, cell_tasks, replication_seed

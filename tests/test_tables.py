@@ -13,18 +13,18 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.aggregate import TOUCH_COUNTS, StrategyStats, stats_by_strategy
-from sim.report import compare_to_best, manifest, scenario_hash
-from sim.run import RunResult, simulate
-from sim.scenario import Scenario
-from sim.summary import (
+from sim.model.scenario import Scenario
+from sim.report.findings import compare_to_best
+from sim.results.aggregate import TOUCH_COUNTS, StrategyStats, stats_by_strategy
+from sim.results.manifest import manifest, scenario_hash
+from sim.results.summary import (
     best_strategy,
     half_widths,
     paired_difference,
     prospects_for_precision,
     summarize_stats,
 )
-from sim.tables import (
+from sim.results.tables import (
     BY_ATTEMPT_COLUMNS,
     COMPARISON_COLUMNS,
     COMPARISON_METRICS,
@@ -35,6 +35,7 @@ from sim.tables import (
     run_tables,
     touch_stats,
 )
+from sim.run import RunResult, simulate
 from tests.conftest import make_scenario
 
 STRATEGIES = ["one-and-done", "persistent-until-no", "channel-mix"]

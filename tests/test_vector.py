@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.engines.vector.engine import run_vector
+from sim.model.scenario import Scenario
 from sim.run import simulate
-from sim.scenario import Scenario
 from sim.strategy.library import get_strategy
-from sim.vector.engine import run_vector
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_engines_see_the_same_prospects() -> None:
 
 def test_a_streamed_run_has_the_summary_of_the_whole() -> None:
     """Chunk statistics merged = statistics of the full tables, so the summaries are equal."""
-    from sim.summary import summarize, summarize_stats
+    from sim.results.summary import summarize, summarize_stats
 
     sc, s = Scenario(), get_strategy("breakup-after-two")
     full = run_vector(sc, s, 10_000, seed=4, chunk=3000)

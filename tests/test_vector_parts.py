@@ -11,14 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.dynamics import State, end_day, start_day
-from sim.population import BUYER, LifeStream, draw_traits
-from sim.scenario import Scenario
+from sim.engines.vector.draws import DayDraws
+from sim.engines.vector.heap import keep_freed_memory
+from sim.engines.vector.queue import Queue
+from sim.engines.vector.slots import first_true, min_slot
+from sim.model.dynamics import end_day, start_day
+from sim.model.population import BUYER, LifeStream, draw_traits
+from sim.model.scenario import Scenario
+from sim.model.state import State
 from sim.strategy.base import Observations
-from sim.vector.draws import DayDraws
-from sim.vector.heap import keep_freed_memory
-from sim.vector.queue import Queue
-from sim.vector.slots import first_true, min_slot
 
 # values with many ties and infinities, as plan minutes and session times have
 _minutes = st.sampled_from([0.0, 1.0, 2.0, 600.0, np.inf])

@@ -19,6 +19,6 @@ Run ``python -m sim.docgen`` after changing the library or the scenario's fields
 every page that is out of date.
 """
 
-from .build import main, pages, stale, write
+from sim.docgen.build import main, pages, stale, write
 
 __all__ = ["main", "pages", "stale", "write"]

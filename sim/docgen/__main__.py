@@ -1,5 +1,5 @@
 """``python -m sim.docgen [--check]``: regenerate the documentation, or check it is current."""
 
-from .build import main
+from sim.docgen.build import main
 
 raise SystemExit(main())

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..strategy.library import library_specs
-from .config import COMMAND, DOCS
-from .regions import REGIONS, with_region
-from .strategy_pages import strategy_index, strategy_page
+from sim.docgen.config import COMMAND, DOCS
+from sim.docgen.regions import REGIONS, with_region
+from sim.docgen.strategy_pages import strategy_index, strategy_page
+from sim.strategy.library import library_specs
 
 STRATEGY_DIR = Path("strategies")
 

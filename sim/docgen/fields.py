@@ -15,8 +15,8 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .fallback import FALLBACK
-from .markdown import number, one_line, yaml_inline
+from sim.docgen.fallback import FALLBACK
+from sim.docgen.markdown import number, one_line, yaml_inline
 
 LIBRARY_MODULES = frozenset({"builtins", "abc", "enum", "typing", "pydantic"})
 """Base classes whose source is not read for attribute docstrings."""

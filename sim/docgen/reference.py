@@ -9,13 +9,13 @@ import inspect
 
 from pydantic import BaseModel
 
-from ..channels import Channel
-from ..strategy.base import Observations, Opt, Strategy, TouchPlan
-from ..strategy.cadence import CadenceSpec, PhaseSpec, StepSpec
-from ..summary import TABLE_COLUMNS
-from .fallback import FALLBACK
-from .fields import attribute_docs, bounds, class_doc, field_doc, type_name
-from .markdown import code, one_line, table, yaml_inline
+from sim.docgen.fallback import FALLBACK
+from sim.docgen.fields import attribute_docs, bounds, class_doc, field_doc, type_name
+from sim.docgen.markdown import code, one_line, table, yaml_inline
+from sim.model.channels import Channel
+from sim.results.summary import TABLE_COLUMNS
+from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
+from sim.strategy.cadence import CadenceSpec, PhaseSpec, StepSpec
 
 TYPE_OVERRIDE = {
     "CadenceSpec.phases": "list of phases",
@@ -98,7 +98,7 @@ def python_reference() -> str:
 
 
 def table_columns() -> str:
-    """The columns of the table ``followup run`` prints (``sim.summary.TABLE_COLUMNS``)."""
+    """The columns of the table ``followup run`` prints (``sim.results.summary.TABLE_COLUMNS``)."""
     rows = []
     for heading_, metric, digits in TABLE_COLUMNS:
         if digits is None:

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import COMMAND
-from .reference import cadence_reference, python_reference, table_columns
-from .scenario_fields import field_reference
+from sim.docgen.config import COMMAND
+from sim.docgen.reference import cadence_reference, python_reference, table_columns
+from sim.docgen.scenario_fields import field_reference
 
 
 def begin_line(region: str) -> str:

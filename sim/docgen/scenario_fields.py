@@ -13,11 +13,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..distributions import Constant, Lognormal, Uniform
-from ..scenario import Scenario
-from .config import DOCS
-from .fields import block_doc, bounds, field_doc, model_of, type_name
-from .markdown import code, slug, table, yaml_inline
+from sim.docgen.config import DOCS
+from sim.docgen.fields import block_doc, bounds, field_doc, model_of, type_name
+from sim.docgen.markdown import code, slug, table, yaml_inline
+from sim.model.distributions import Constant, Lognormal, Uniform
+from sim.model.scenario import Scenario
 
 DISTRIBUTIONS: tuple[type[BaseModel], ...] = (Lognormal, Uniform, Constant)
 

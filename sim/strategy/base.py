@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.model.clock import NEVER
+
 
 class Opt(IntFlag):
     """Options of a touch, as bits of ``TouchPlan.flags``."""
@@ -49,11 +51,13 @@ OPTION_NAMES = tuple(o.name for o in Opt if o.name)
 
 @dataclass
 class Observations:
-    """What the rep knows about each prospect, arrays of length ``n``; days are -1 for never.
+    """What the rep knows about each prospect, arrays of length ``n``; days are ``NEVER``
+    (``sim.model.clock``: far below any real day, so ``obs.last_open_day == day - 1`` is false
+    on day 0) until the event happens.
 
     Engines update it as touches resolve; ``memory`` is the strategy's own per-prospect state
     (arrays of length ``n``, so an engine can restore a morning's memory when the rep's
-    budget runs out; see ``sim.capacity.plan_day``).
+    budget runs out; see ``sim.model.capacity.plan_day``).
     """
 
     n: int
@@ -70,7 +74,7 @@ class Observations:
     closed: NDArray[np.bool_] = field(init=False)
     """Meeting booked, opted out, or told they bought elsewhere: no more touches."""
     away_until: NDArray[np.int32] = field(init=False)
-    """Last business day of an away period the receptionist reported (else -1)."""
+    """Last business day of an away period the receptionist reported (else ``NEVER``)."""
     favored_known: NDArray[np.int8] = field(init=False)
     """Favoured venue learnt through ground rules (0 email, 1 phone, 2 text, 3 social; -1)."""
     arrival_day: NDArray[np.int32] = field(init=False)
@@ -85,7 +89,7 @@ class Observations:
 
     def __post_init__(self) -> None:
         n = self.n
-        never = np.full(n, -1, dtype=np.int32)
+        never = np.full(n, NEVER, dtype=np.int32)
         self.attempts = np.zeros(n, dtype=np.int32)
         self.last_touch_day = never.copy()
         self.unanswered = np.zeros(n, dtype=np.int32)
@@ -151,7 +155,7 @@ class Strategy(ABC):
     """Upper bound on touches a prospect receives in one day (the plan's slots)."""
     priority: str = "follow_ups"
     """Under a daily budget of rep minutes, who is served first: ``follow_ups`` (prospects
-    touched before) or ``new`` (prospects never touched); see ``sim.capacity``."""
+    touched before) or ``new`` (prospects never touched); see ``sim.model.capacity``."""
 
     @abstractmethod
     def decide(self, day: int, obs: Observations) -> TouchPlan:

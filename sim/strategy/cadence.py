@@ -16,16 +16,17 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ..channels import Channel
-from ..clock import parse_time
-from .base import Observations, Opt, Strategy, TouchPlan
+from sim.model.channels import Channel
+from sim.model.clock import NEVER, parse_time
+from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
 
 STOP, CONTINUE = -1, -2
 FAVORED = -2
 """Step channel code: the prospect's favoured venue, once learnt through ground rules."""
 VENUE_CHANNEL = np.array([Channel.email, Channel.call_cell, Channel.text, Channel.social])
 """The channel used for each favoured venue (0 email, 1 phone, 2 text, 3 social)."""
-NEVER = np.iinfo(np.int64).max // 4
+NOT_DUE = np.iinfo(np.int64).max // 4
+"""The due day of a stopped prospect: after every day."""
 Memory = dict[str, NDArray[Any]]
 ChannelName = Annotated[str, Field(description="a channel of the model")]
 
@@ -203,9 +204,9 @@ class Cadence(Strategy):
             for name in ("phase", "step", "cycle", "entry", "due"):
                 mem[name] = np.zeros(n, dtype=np.int64)
             mem["stopped"] = np.zeros(n, dtype=bool)
-            mem["seen_pos"] = np.full(n, -1, dtype=np.int32)
-            mem["seen_no"] = np.full(n, -1, dtype=np.int32)
-            mem["seen_open"] = np.full(n, -1, dtype=np.int32)
+            mem["seen_pos"] = np.full(n, NEVER, dtype=np.int32)
+            mem["seen_no"] = np.full(n, NEVER, dtype=np.int32)
+            mem["seen_open"] = np.full(n, NEVER, dtype=np.int32)
             mem["entry"][:] = obs.arrival_day
             self._due(mem, np.arange(n))
         return mem
@@ -215,7 +216,7 @@ class Cadence(Strategy):
         phase, step = mem["phase"][idx], mem["step"][idx]
         g = np.minimum(self.phase_first[phase] + step, len(self.step_offset) - 1)
         due = mem["entry"][idx] + mem["cycle"][idx] * self.phase_repeat[phase] + self.step_offset[g]
-        mem["due"][idx] = np.where(mem["stopped"][idx], NEVER, due)
+        mem["due"][idx] = np.where(mem["stopped"][idx], NOT_DUE, due)
 
     def _enter(
         self, mem: Memory, idx: NDArray[np.int64], target: NDArray[np.int64], day: int

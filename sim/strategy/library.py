@@ -9,10 +9,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import Problem
-from ..scenario import Scenario
-from .base import Strategy
-from .cadence import Cadence, CadenceSpec
+from sim.io.errors import Problem
+from sim.io.problems import problems_from
+from sim.model.scenario import Scenario
+from sim.strategy.base import Strategy
+from sim.strategy.cadence import Cadence, CadenceSpec
 
 
 @lru_cache(maxsize=1)
@@ -29,8 +30,6 @@ def library_names() -> list[str]:
 
 def check_strategies(scenario: Scenario) -> list[Problem]:
     """Problems with a scenario's strategy list and custom strategy definitions."""
-    from ..loader import problems_from
-
     problems: list[Problem] = []
     for name, spec in scenario.custom_strategies.items():
         try:

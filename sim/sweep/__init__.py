@@ -15,7 +15,7 @@ every finished task saved at once so that an interrupted sweep resumes where it 
 The Python API: ``load_spec`` then ``run_sweep`` (or ``run_sensitivity``).
 """
 
-from .api import SweepResult, run_sensitivity, run_sweep
-from .spec import SweepSpec, load_spec
+from sim.sweep.api import SweepResult, run_sensitivity, run_sweep
+from sim.sweep.spec import SweepSpec, load_spec
 
 __all__ = ["SweepResult", "SweepSpec", "load_spec", "run_sensitivity", "run_sweep"]

@@ -7,19 +7,23 @@ sensitivity``) runs the sweep of the sensitivity design, then computes the indic
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import platform
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from .design import Design, build_design, design_seed, salib_problem
-from .execute import progress_bar, run_batches, runner
-from .spec import SweepSpec
-from .store import (
+from sim.io.atomic import write_atomic
+from sim.results.manifest import git_commit, library_versions, package_version
+from sim.sweep.charts import render_sweep_charts
+from sim.sweep.design import Design, build_design, design_seed, salib_problem
+from sim.sweep.execute import progress_bar, run_batches, runner
+from sim.sweep.sensitivity import sensitivity_table
+from sim.sweep.spec import SweepSpec
+from sim.sweep.store import (
     design_table,
     done_shards,
     final_tables,
@@ -29,7 +33,7 @@ from .store import (
     write_outputs,
     write_shard,
 )
-from .tasks import ENGINE, Batch, CellTask, batch_size, batches, canonical, cell_tasks
+from sim.sweep.tasks import ENGINE, Batch, CellTask, batch_size, batches, canonical, cell_tasks
 
 
 @dataclass
@@ -61,29 +65,19 @@ def _unique(cells: list[CellTask]) -> list[CellTask]:
 
 
 def _versions(scheduler: str | None) -> dict[str, str]:
-    import scipy
-
-    from .. import __version__
-
     out = {
-        "followup-sim": __version__,
+        "followup-sim": package_version(),
         "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scipy": scipy.__version__,
+        **library_versions("numpy", "pandas", "scipy"),
     }
     if scheduler is not None:
-        from importlib.metadata import version
-
-        out["distributed"] = version("distributed")
+        out.update(library_versions("distributed"))
     return out
 
 
 def _manifest(
     spec: SweepSpec, spec_file: Path | None, kind: str, design: Design, cells: list[CellTask]
 ) -> dict[str, Any]:
-    from ..report import git_commit
-
     spec_json = spec.model_dump(mode="json")
     seeds = {c.seeds for c in cells}
     return {
@@ -110,8 +104,6 @@ def _manifest(
 
 
 def _sha(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -195,9 +187,6 @@ def run_sweep(
 
 
 def _sensitivity(result: SweepResult, design: Design, spec_file: Path | None) -> None:
-    from ..atomic import write_atomic
-    from .sensitivity import sensitivity_table
-
     spec = result.spec
     assert design.unit is not None
     source = str(spec_file) if spec_file is not None else "<sweep>"
@@ -209,8 +198,6 @@ def _sensitivity(result: SweepResult, design: Design, spec_file: Path | None) ->
 
 
 def _charts(result: SweepResult, design: Design) -> list[Path]:
-    from .charts import render_sweep_charts
-
     return render_sweep_charts(result, design.kind)
 
 

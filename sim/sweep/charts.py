@@ -1,4 +1,4 @@
-"""Charts of a sweep, in the house style (``sim.charts``): who wins where, a metric along a
+"""Charts of a sweep, in the house style (``sim.viz.style``): who wins where, a metric along a
 swept parameter, and the sensitivity indices.
 
 Every plot function takes its table and ``ax=None`` (a new figure when None), draws, and returns
@@ -21,14 +21,22 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import NullLocator
 
-from ..charts import GREY, LINE_COLOURS, _axes, _legend_below, _title, house_style, save_figure
-from ..summary import MEANS, PROPORTIONS
-from .sensitivity import index_column, targets
-from .spec import Parameter
-from .store import ALPHA
+from sim.results.summary import MEANS, PROPORTIONS
+from sim.sweep.sensitivity import index_column, targets
+from sim.sweep.spec import Parameter
+from sim.sweep.store import ALPHA
+from sim.viz.style import (
+    GREY,
+    LINE_COLOURS,
+    house_style,
+    legend_below,
+    new_axes,
+    save_figure,
+    set_title,
+)
 
 if TYPE_CHECKING:
-    from .api import SweepResult
+    from sim.sweep.api import SweepResult
 
 HATCH = "///"
 NUMBER_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "#00000055", "linewidth": 0}
@@ -108,7 +116,7 @@ def winner_map(
     swept parameters are held at their middle value on a grid; on a sampled design every cell
     is shown (``log``: log scales for x and y)."""
     labels = labels or {}
-    ax = _axes(ax, (11, 7.5))
+    ax = new_axes(ax, (11, 7.5))
     params = list(parameters or [x, y])
     frame, fixed = _slice(summary, [x, y], params) if is_grid(summary, params) else (summary, {})
     colours = strategy_colours(strategies)
@@ -156,8 +164,8 @@ def winner_map(
         handles.append(Line2D([], [], marker="s", linestyle="", markerfacecolor="white",
                               markeredgecolor=GREY, markersize=11,
                               label=f"top two indistinguishable (p ≥ {ALPHA:g})"))  # fmt: skip
-    _legend_below(ax, handles, ncol=2)
-    _title(ax, _winner_finding(frame, fixed, labels))
+    legend_below(ax, handles, ncol=2)
+    set_title(ax, _winner_finding(frame, fixed, labels))
     return ax
 
 
@@ -194,7 +202,7 @@ def metric_along(
     grid, the other swept parameters are held at their middle value; on a sampled design
     (Latin hypercube, Sobol) every cell is a point with its interval."""
     labels = labels or {}
-    ax = _axes(ax, (11, 6.5))
+    ax = new_axes(ax, (11, 6.5))
     rows = results[results["metric"] == metric]
     params = list(parameters or [parameter])
     sampled = not is_grid(rows, params)
@@ -231,8 +239,8 @@ def metric_along(
             ax.set_xticks(ticks, [_fmt(v) for v in ticks])
     ax.set_xlabel(labels.get(parameter, parameter))
     ax.set_ylabel(ylabel)
-    _legend_below(ax, ncol=min(3, len(strategies)))
-    _title(ax, _along_finding(frame, parameter, metric, labels, fixed))
+    legend_below(ax, ncol=min(3, len(strategies)))
+    set_title(ax, _along_finding(frame, parameter, metric, labels, fixed))
     return ax
 
 
@@ -280,7 +288,7 @@ def sensitivity_bars(
     dots, with their confidence intervals."""
     labels = labels or {}
     rows = table[table["strategy"] == target].reset_index(drop=True)
-    ax = _axes(ax, (11, max(4.8, 0.7 * len(rows) + 3)))
+    ax = new_axes(ax, (11, max(4.8, 0.7 * len(rows) + 3)))
     main, conf = index_column(method)
     second, second_conf = ("S1", "S1_conf") if method == "sobol" else ("sigma", None)
     order = rows.sort_values(main, ascending=True, kind="stable")
@@ -302,8 +310,8 @@ def sensitivity_bars(
     metric = str(rows["metric"].iloc[0]) if len(rows) else ""
     unit = "share of the variance" if method == "sobol" else f"{metric_label(metric)[0]} (effect)"
     ax.set_xlabel(f"sensitivity index ({unit})")
-    _legend_below(ax, ncol=2)
-    _title(ax, _sensitivity_finding(rows, target, method, labels))
+    legend_below(ax, ncol=2)
+    set_title(ax, _sensitivity_finding(rows, target, method, labels))
     return ax
 
 

@@ -26,11 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import qmc
 
-from ..errors import Problem, ScenarioError
-from ..loader import deep_update, load_scenario, resolve, scenario_from_dict
-from ..scenario import Scenario
-from ..streams import stream
-from .spec import Parameter, Scalar, SweepSpec, design_problems, sensitivity_problems
+from sim.io.errors import Problem, ScenarioError
+from sim.io.loader import deep_update, load_scenario, resolve, scenario_from_dict
+from sim.model.scenario import Scenario
+from sim.model.streams import stream
+from sim.strategy.library import library_names
+from sim.sweep.spec import Parameter, Scalar, SweepSpec, design_problems, sensitivity_problems
 
 MAX_PROBLEMS = 20
 """At most this many problems of the cells' scenarios are listed (then a count of the rest)."""
@@ -303,8 +304,6 @@ def cells_of(
 
 def strategy_problems(spec: SweepSpec, base: Scenario) -> list[Problem]:
     """The strategies must be in the library or the base scenario's ``custom_strategies``."""
-    from ..strategy.library import library_names
-
     known = [*library_names(), *(n for n in base.custom_strategies if n not in library_names())]
     return [
         Problem(f"strategies.{i}", name, f"unknown strategy; known: {', '.join(known)}")

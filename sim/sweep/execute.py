@@ -27,7 +27,7 @@ from typing import Never
 import pandas as pd
 from tqdm import tqdm
 
-from .tasks import Batch, run_batch
+from sim.sweep.tasks import Batch, run_batch
 
 IN_FLIGHT_PER_SLOT = 2
 CONNECT_TIMEOUT = "20s"

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..errors import Problem, ScenarioError
-from .spec import SweepSpec
+from sim.io.errors import Problem, ScenarioError
+from sim.sweep.spec import SweepSpec
 
 SOBOL_COLUMNS = ["strategy", "metric", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
 MORRIS_COLUMNS = ["strategy", "metric", "parameter", "mu", "mu_star", "mu_star_conf", "sigma"]

@@ -14,9 +14,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import Problem, ScenarioError
-from ..loader import SCENARIO_DIR, read_yaml, resolve, validate_mapping
-from ..summary import METRICS
+from sim.io.errors import Problem, ScenarioError
+from sim.io.loader import SCENARIO_DIR, read_yaml, resolve, validate_mapping
+from sim.results.summary import METRICS
 
 SWEEP_DIR = SCENARIO_DIR / "sweeps"
 """Where sweep files shipped with the project live (``followup sweep persistence``)."""

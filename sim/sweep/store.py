@@ -14,7 +14,7 @@ Layout of a sweep's folder::
                              whether they are indistinguishable
     charts/*.png
 
-Every file is written to a temporary name and renamed into place (``sim.atomic``): the parquet
+Every file is written to a temporary name and renamed into place (``sim.io.atomic``): the parquet
 first, then its manifest, so a shard counts as done only once both are complete. A shard is
 done when its manifest can be read, its parquet exists and hashes to the manifest's SHA-256;
 its cells are those whose key is listed. ``--resume`` skips the cells found in done shards,
@@ -35,11 +35,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..atomic import write_atomic, write_text_atomic
-from ..errors import Problem, ScenarioError
-from ..jsonable import json_ready
-from ..summary import METRICS
-from .tasks import CellTask
+from sim.io.atomic import write_atomic, write_text_atomic
+from sim.io.errors import Problem, ScenarioError
+from sim.io.jsonable import json_ready
+from sim.results.summary import METRICS
+from sim.sweep.tasks import CellTask
 
 SHARDS = "shards"
 RESULT_COLUMNS = ["strategy", "metric", "mean", "ci_low", "ci_high", "n_prospects"]
@@ -202,7 +202,7 @@ def final_tables(
     rows: pd.DataFrame, design: pd.DataFrame, strategies: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``results``, ``differences`` and the per-cell ``summary`` from the shards' rows, sorted
-    by cell, strategy (the spec's order) and metric (``sim.summary.METRICS`` order)."""
+    by cell, strategy (the spec's order) and metric (``sim.results.summary.METRICS`` order)."""
     order = {s: i for i, s in enumerate(strategies)}
     metric_order = {m: i for i, m in enumerate(METRICS)}
     versus = rows["versus"]

@@ -19,7 +19,7 @@ the spec changed re-runs exactly the cells whose key changed.
 
 Inside a task each cell runs on the vectorized engine in the task's own process
 (``workers=1``): the parallelism is the executor's. Replications are pooled: their per-strategy
-sufficient statistics are merged (``sim.aggregate.merge``), so a cell of R replications of N
+sufficient statistics are merged (``sim.results.aggregate.merge``), so a cell of R replications of N
 prospects has the intervals of one run of R * N prospects; the paired differences between
 strategies concatenate the replications' prospects.
 """
@@ -37,12 +37,14 @@ import numpy as np
 import pandas as pd
 from numpy.random import SeedSequence
 
-from ..aggregate import StrategyStats, merge
-from ..scenario import Scenario
-from ..streams import name_key
-from ..summary import paired_difference_arrays, summarize_stats
-from .design import Cell
-from .spec import Scalar, SweepSpec
+from sim.model.scenario import Scenario
+from sim.model.streams import name_key
+from sim.results.aggregate import StrategyStats, merge
+from sim.results.manifest import package_version
+from sim.results.summary import paired_difference_arrays, summarize_stats
+from sim.run.simulate import simulate
+from sim.sweep.design import Cell
+from sim.sweep.spec import Scalar, SweepSpec
 
 ENGINE = "vector"
 PAIR_METRICS = {"meeting_rate": "meeting"}
@@ -99,8 +101,6 @@ class CellTask:
 
 def cell_tasks(spec: SweepSpec, cells: list[Cell]) -> list[CellTask]:
     """Each cell's seeds (one per replication) and key."""
-    from .. import __version__
-
     out = []
     for cell in cells:
         token = None if spec.common_random_numbers else scenario_token(cell.scenario)
@@ -111,7 +111,7 @@ def cell_tasks(spec: SweepSpec, cells: list[Cell]) -> list[CellTask]:
             "prospects": spec.prospects,
             "seeds": list(seeds),
             "engine": ENGINE,
-            "version": __version__,
+            "version": package_version(),
         }
         key = hashlib.sha256(canonical(identity).encode("utf-8")).hexdigest()
         out.append(CellTask(cell.index, key, cell.values, cell.scenario, seeds))
@@ -186,8 +186,6 @@ def _meetings(prospects: pd.DataFrame, strategy: str, column: str) -> np.ndarray
 
 def run_cell(cell: CellTask, strategies: tuple[str, ...], prospects: int) -> pd.DataFrame:
     """One cell, every replication, pooled: ``SHARD_COLUMNS`` rows (parameters not added)."""
-    from ..run import simulate
-
     stats: list[dict[str, StrategyStats]] = []
     paired: dict[str, dict[str, list[np.ndarray]]] = {m: {} for m in PAIR_METRICS}
     for seed in cell.seeds:

@@ -1,0 +1,40 @@
+"""The ``followup`` command line: run a scenario, trace one prospect, list the strategies,
+re-draw a run's charts, sweep parameters and measure their sensitivity.
+
+Each command lives in its own module and imports the simulator only when it runs, so
+``followup --help`` starts fast. Bad input (a scenario file with problems, an unknown
+strategy, an option out of range) prints one line per problem to stderr and exits with code
+2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from sim.cli.charts import charts
+from sim.cli.run import run
+from sim.cli.strategies import list_strategies
+from sim.cli.sweep import sensitivity_command, sweep_command
+from sim.cli.trace import trace
+
+app = typer.Typer(
+    name="followup",
+    help="Simulate sales follow-up strategies against busy prospects.",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+)
+app.command()(run)
+app.command()(trace)
+app.command()(charts)
+app.command("strategies")(list_strategies)
+app.command("sweep")(sweep_command)
+app.command("sensitivity")(sensitivity_command)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

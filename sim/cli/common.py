@@ -1,0 +1,126 @@
+"""What every command shares: failing cleanly, reading the scenario and strategy options.
+
+Bad input prints one line per problem to stderr and exits with code 2, without a traceback.
+This module and the command modules import only what ``--help`` needs; the simulator is
+imported inside the commands, so ``followup --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from sim.io.errors import OptionError, ScenarioError
+
+if TYPE_CHECKING:
+    from sim.model.scenario import Scenario
+
+DEFAULT_SCENARIO = "scenarios/baseline.yaml"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Scenario file, or the name of one in scenarios/.",
+        show_default=DEFAULT_SCENARIO,
+    ),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one line to stderr and exit."""
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a ``ScenarioError`` into its lines on stderr, and an ``OptionError`` into one line
+    naming the command-line option, with exit code 2."""
+    try:
+        yield
+    except ScenarioError as exc:
+        for line in exc.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+    except OptionError as exc:
+        fail(f"{exc.flag}: {exc.message}")
+
+
+def scenario_from_arg(scenario: str | None) -> Scenario:
+    """Load a scenario by path or name; without one, ``scenarios/baseline.yaml`` if it is in
+    the working directory, else the project's ``baseline`` scenario."""
+    from sim.io.loader import load_scenario
+
+    if scenario is None:
+        scenario = DEFAULT_SCENARIO if Path(DEFAULT_SCENARIO).exists() else "baseline"
+    return load_scenario(scenario)
+
+
+def known_strategies(scenario: Scenario) -> list[str]:
+    from sim.strategy.library import library_names
+
+    lib = library_names()
+    return [*lib, *(n for n in scenario.custom_strategies if n not in lib)]
+
+
+def strategy_list(option: str | None, scenario: Scenario) -> list[str]:
+    """The ``--strategies`` option as names: ``all`` (the default; kept for ``simulate`` to
+    expand into the library plus the scenario's own) or ``scenario`` (the scenario's
+    ``strategies`` list) may stand among the names."""
+    names = [n.strip() for n in (option or "all").split(",") if n.strip()]
+    if not names:
+        fail("--strategies: no strategy names given")
+    if "scenario" in names:
+        if not scenario.strategies:
+            fail("--strategies scenario: the scenario lists no strategies")
+        at = names.index("scenario")
+        names[at : at + 1] = list(scenario.strategies)
+        names = list(dict.fromkeys(n for n in names if n != "scenario"))
+    known = known_strategies(scenario)
+    unknown = [n for n in names if n not in known and n != "all"]
+    if unknown:
+        fail(f"unknown strategy {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+    return names
+
+
+def one_strategy(option: str | None, scenario: Scenario) -> str:
+    """The ``--strategy`` option of ``trace``: one known name (default: the scenario's first)."""
+    from sim.strategy.library import expand
+
+    if option is None:
+        if not scenario.strategies:
+            fail("the scenario lists no strategies; give one with --strategy")
+        return expand(scenario.strategies[:1], scenario)[0]
+    if option == "all" or "," in option:
+        fail("--strategy: give exactly one strategy name")
+    return strategy_list(option, scenario)[0]
+
+
+def default_workers() -> int:
+    """Worker processes when ``--workers`` is not given: 2 on a machine with 2 CPUs or more."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "OutputFormat",
+    "ScenarioArg",
+    "default_workers",
+    "fail",
+    "one_strategy",
+    "scenario_from_arg",
+    "strategy_list",
+    "user_errors",
+]

@@ -1,0 +1,181 @@
+"""``followup run``: strategies on the same prospects, the ranked table, and every output file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sim.cli.common import (
+    OutputFormat,
+    ScenarioArg,
+    default_workers,
+    fail,
+    scenario_from_arg,
+    strategy_list,
+    user_errors,
+)
+from sim.engines.registry import DEFAULT_PROSPECTS, engine_names
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.results.result import RunResult
+
+EngineName = StrEnum("EngineName", {name: name for name in engine_names()})  # type: ignore[misc]
+"""The ``--engine`` choices, listed by ``--help``."""
+DEFAULT_ENGINE = EngineName("vector")
+
+NOTE_WRAP = textwrap.TextWrapper(width=100, break_on_hyphens=False, break_long_words=False)
+
+
+def run(
+    scenario: ScenarioArg = None,
+    engine: Annotated[EngineName, typer.Option(help="Simulation engine.")] = DEFAULT_ENGINE,
+    strategies: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated strategy names; 'all' (the library plus the scenario's own) "
+            "or 'scenario' (the scenario's strategies list).",
+            show_default="all",
+        ),
+    ] = None,
+    prospects: Annotated[
+        int | None,
+        typer.Option(
+            help="Prospects per strategy (the start, with --precision).",
+            show_default=f"{DEFAULT_PROSPECTS['vector']:,} (vector), "
+            f"{DEFAULT_PROSPECTS['des']:,} (des)",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (0 to 2**63 - 1).")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder.", show_default="reports/<scenario name>")
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="What to print on stdout.")
+    ] = OutputFormat.table,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes running whole strategies side by side (and, for one strategy on "
+            "the vector engine, its chunks).",
+            show_default="2 with 2 CPUs or more, else 1",
+        ),
+    ] = None,
+    chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 65_536,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            help="Vector engine: keep only sufficient statistics (flat memory; no parquet "
+            "files, no comparisons.csv)."
+        ),
+    ] = False,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            help="Grow the run until every meeting-rate 95% CI half-width is below this "
+            "(a share: 0.005 = half a meeting per 100 prospects).",
+            show_default="off",
+        ),
+    ] = None,
+    max_prospects: Annotated[
+        int, typer.Option(help="With --precision: at most this many prospects per strategy.")
+    ] = 2_000_000,
+) -> None:
+    """Run strategies on the same prospects; print the ranked table and write the summary,
+    comparisons, touch statistics, raw data, manifest, charts and report."""
+    from sim.report.findings import compare_to_best, finding_sentences
+    from sim.results.summary import format_table
+    from sim.run import RunOptions, simulate, write_run
+    from sim.run.precision import precision_lines
+
+    started = time.perf_counter()
+    with user_errors():
+        name = engine.value
+        options = RunOptions(
+            prospects=DEFAULT_PROSPECTS[name] if prospects is None else prospects,
+            seed=seed,
+            engine=name,
+            workers=default_workers() if workers is None else workers,
+            chunk=chunk,
+            stream=stream,
+            precision=precision,
+            max_prospects=max_prospects,
+            week=True,
+            progress=True,
+        )
+        scen = scenario_from_arg(scenario)
+        names = strategy_list(strategies, scen)
+    folder = out if out is not None else Path("reports") / scen.name
+    with user_errors(), touch_parts_folder(folder) as parts:
+        result = simulate(scen, names, options.replace(touch_dir=parts))
+        try:
+            written = write_run(result, folder, started=started)
+        except OSError as exc:
+            fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
+    summary = written.summary
+    notes = finding_sentences(summary, compare_to_best(result, summary, written.comparisons))[1:]
+    notes += precision_lines(result)
+    if fmt is OutputFormat.json:
+        typer.echo(summary_json(summary))
+        for note in notes:
+            typer.echo(note, err=True)
+        typer.echo(f"wrote {files_note(written.files)}", err=True)
+        return
+    typer.echo(header_line(result))
+    typer.echo(format_table(summary))
+    for note in notes:
+        typer.echo(NOTE_WRAP.fill(note))
+    typer.echo(f"wrote {files_note(written.files)}")
+
+
+@contextmanager
+def touch_parts_folder(out: Path) -> Iterator[Path]:
+    """A hidden scratch folder in ``out`` for the touch log's part files (one per strategy,
+    written where it was simulated and merged into ``touches.parquet``), removed afterwards
+    whatever happens, so a run never holds every strategy's touch log in memory."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=out, prefix=".touches-", suffix=".tmp"))
+    except OSError as exc:
+        fail(f"cannot write into {out}: {exc.strerror or exc}", code=1)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def files_note(paths: list[Path]) -> str:
+    """The written files for the closing line, the charts as one entry."""
+    charts = [p for p in paths if p.parent.name == "charts" and p.suffix == ".png"]
+    others = [str(p) for p in paths if p not in charts]
+    if charts:
+        others.insert(len(others) - 1, f"{charts[0].parent}/ ({len(charts)} charts)")
+    return ", ".join(others)
+
+
+def summary_json(summary: pd.DataFrame) -> str:
+    from sim.io.jsonable import json_ready
+
+    records = json_ready(summary.to_dict(orient="records"))
+    return json.dumps(records, indent=2, allow_nan=False)
+
+
+def header_line(result: RunResult) -> str:
+    return (
+        f"scenario {result.scenario.name} | engine {result.engine} | "
+        f"{result.n_prospects} prospects | seed {result.seed} | {result.wall_time:.1f} s"
+    )
+
+
+__all__ = ["run"]

@@ -1,0 +1,237 @@
+"""``followup sweep`` and ``followup sensitivity``: the commands (registered in ``sim.cli.app``).
+
+Bad input (a sweep file with problems, a swept path the scenario does not have, a cell whose
+scenario does not validate, an output folder holding another sweep) prints one line per
+problem to stderr and exits with code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sim.cli.common import default_workers, fail, user_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.sweep.api import SweepResult
+    from sim.sweep.spec import SweepSpec
+
+SpecArg = Annotated[
+    str, typer.Argument(help="Sweep file, or the name of one in scenarios/sweeps/.")
+]
+OutOpt = Annotated[Path | None, typer.Option(help="Output folder.")]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="Run on the Dask cluster of this scheduler (tcp://HOST:PORT) instead."),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option(help="Continue the sweep in --out: skip the cells already done.")
+]
+OverwriteOpt = Annotated[
+    bool, typer.Option(help="Delete the shards of an earlier sweep in --out and start again.")
+]
+BatchOpt = Annotated[
+    int | None, typer.Option(help="Cells per task.", show_default="about 2 s of work per task")
+]
+ProspectsOpt = Annotated[
+    int | None, typer.Option(help="Override the spec's prospects per strategy and cell.")
+]
+ReplicationsOpt = Annotated[int | None, typer.Option(help="Override the spec's replications.")]
+ChartsOpt = Annotated[bool, typer.Option("--charts/--no-charts", help="Draw the charts.")]
+
+
+def _spec(path: str, prospects: int | None, replications: int | None) -> tuple[SweepSpec, Path]:
+    from sim.sweep.spec import SweepSpec, load_spec
+
+    spec, file = load_spec(path)
+    update: dict[str, Any] = {}
+    if prospects is not None:
+        if prospects < 1:
+            fail(f"--prospects must be at least 1, got {prospects}")
+        update["prospects"] = prospects
+    if replications is not None:
+        if replications < 1:
+            fail(f"--replications must be at least 1, got {replications}")
+        update["replications"] = replications
+    if update:
+        spec = SweepSpec.model_validate({**spec.model_dump(), **update})
+    return spec, file
+
+
+def _run(
+    kind: str,
+    spec_arg: str,
+    out: Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    resume: bool,
+    overwrite: bool,
+    batch: int | None,
+    prospects: int | None,
+    replications: int | None,
+    charts: bool,
+) -> SweepResult:
+    from sim.sweep.api import run_sweep
+    from sim.sweep.execute import SchedulerError
+
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
+    if batch is not None and batch < 1:
+        fail(f"--batch must be at least 1, got {batch}")
+    if resume and overwrite:
+        fail("--resume and --overwrite exclude each other")
+    with user_errors():
+        spec, file = _spec(spec_arg, prospects, replications)
+        suffix = "-sensitivity" if kind == "sensitivity" else ""
+        folder = out if out is not None else Path("reports") / "sweeps" / f"{spec.name}{suffix}"
+        try:
+            return run_sweep(
+                spec, file, folder, kind=kind, workers=workers, scheduler=scheduler,
+                resume=resume, overwrite=overwrite, batch=batch, progress=True, charts=charts,
+            )  # fmt: skip
+        except SchedulerError as exc:
+            fail(str(exc), code=1)
+        except OSError as exc:
+            fail(f"cannot run the sweep into {folder}: {exc.strerror or exc}", code=1)
+
+
+def header(result: SweepResult) -> str:
+    spec = result.spec
+    reps = f"{spec.replications} replication{'s' if spec.replications != 1 else ''}"
+    return (
+        f"{result.kind} {spec.name} | {len(result.design)} cells | {len(spec.strategies)} "
+        f"strategies | {spec.prospects} prospects x {reps} | seed {spec.seed} | "
+        f"{result.executor} | {result.wall_time:.1f} s"
+    )
+
+
+def _pct(x: float) -> str:
+    return "-" if math.isnan(x) else f"{100 * x + 0.0:.1f}".replace("-0.0", "0.0")
+
+
+def wins_lines(result: SweepResult) -> list[str]:
+    """How many cells each strategy wins, and in how many the runner-up is indistinguishable."""
+    summary = result.summary
+    lines = []
+    for name, group in summary.groupby("best", sort=False):
+        tied = int(group["indistinguishable"].sum())
+        lines.append(
+            f"{name} books the most meetings in {len(group)} of {len(summary)} cells "
+            f"({tied} indistinguishable from the runner-up)"
+        )
+    return sorted(lines, key=lambda line: -int(line.split(" in ")[1].split(" of")[0]))
+
+
+def summary_table(result: SweepResult, limit: int = 30) -> str:
+    """``summary.csv`` as text: per cell the parameters, the best, the runner-up and the paired
+    difference in meetings per 100 prospects."""
+    s = result.summary
+    params = [p.name for p in result.spec.parameters]
+    rows = [["cell", *params, "best", "meet/100", "runner-up", "diff [95% CI]", "tied"]]
+    for r in s.head(limit).to_dict(orient="records"):
+        diff = (
+            f"{_pct(r['diff'])} [{_pct(r['diff_ci_low'])}, {_pct(r['diff_ci_high'])}]"
+            if isinstance(r["runner_up"], str)
+            else "-"
+        )
+        rows.append(
+            [str(r["cell"]), *(f"{r[p]:.4g}" if isinstance(r[p], float) else str(r[p])
+                               for p in params),
+             str(r["best"]), _pct(r["best_meeting_rate"]), str(r["runner_up"] or "-"), diff,
+             "yes" if r["indistinguishable"] else ""]
+        )  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    text = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    if len(s) > limit:
+        text.append(f"... {len(s) - limit} more cells in summary.csv")
+    return "\n".join(text)
+
+
+def sensitivity_text(table: pd.DataFrame) -> str:
+    shown = table.copy()
+    for column in shown.columns[3:]:
+        shown[column] = shown[column].map(lambda v: f"{v:.3f}")
+    return shown.to_string(index=False)
+
+
+def _closing(result: SweepResult) -> list[str]:
+    lines = []
+    if result.cells_resumed:
+        lines.append(
+            f"resumed: {result.cells_resumed} cells from earlier shards, {result.cells_run} run now"
+        )
+    charts = [p for p in result.files if p.parent.name == "charts"]
+    others = [p.name for p in result.files if p not in charts]
+    note = ", ".join(others) + (f", charts/ ({len(charts)} charts)" if charts else "")
+    lines.append(f"wrote into {result.out}: {note}")
+    return lines
+
+
+def sweep_command(
+    spec: SpecArg,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    overwrite: OverwriteOpt = False,
+    batch: BatchOpt = None,
+    prospects: ProspectsOpt = None,
+    replications: ReplicationsOpt = None,
+    charts: ChartsOpt = True,
+) -> None:
+    """Run every cell of a sweep file (locally or on a Dask cluster) and write results.parquet,
+    differences.parquet, summary.csv, design.csv, manifest.json and charts into --out
+    (default reports/sweeps/<name>/). Finished tasks are saved as they arrive: --resume
+    continues an interrupted sweep."""
+    result = _run("sweep", spec, out, workers, scheduler, resume, overwrite, batch, prospects,
+                  replications, charts)  # fmt: skip
+    typer.echo(header(result))
+    for line in wins_lines(result):
+        typer.echo(line)
+    typer.echo(summary_table(result))
+    for line in _closing(result):
+        typer.echo(line)
+
+
+def sensitivity_command(
+    spec: SpecArg,
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    overwrite: OverwriteOpt = False,
+    batch: BatchOpt = None,
+    prospects: ProspectsOpt = None,
+    replications: ReplicationsOpt = None,
+    charts: ChartsOpt = True,
+) -> None:
+    """Sobol (or Morris) sensitivity indices of the spec's metric for each strategy and for the
+    difference between the two compared strategies: runs (or resumes) the sweep of the
+    sensitivity design and writes sensitivity.csv and its charts into --out (default
+    reports/sweeps/<name>-sensitivity/)."""
+    from sim.sweep.sensitivity import finding, targets
+
+    result = _run("sensitivity", spec, out, workers, scheduler, resume, overwrite, batch,
+                  prospects, replications, charts)  # fmt: skip
+    assert result.sensitivity is not None
+    typer.echo(header(result))
+    typer.echo(sensitivity_text(result.sensitivity))
+    for target in targets(result.spec):
+        typer.echo(finding(result.sensitivity, result.spec.sensitivity.method, target))
+    for line in _closing(result):
+        typer.echo(line)
+
+
+__all__ = ["sensitivity_command", "sweep_command"]

@@ -1,0 +1,434 @@
+"""The scenario: every parameter of the behaviour model, with its default, validated.
+
+This module is the one place where defaults are declared. ``docs/model.md`` says where each
+one comes from; ``scenarios/baseline.yaml`` spells every one of them out. Unknown keys are
+rejected everywhere, so a typo in a scenario file is an error, not a silently ignored value.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.model.channels import Channel, Inbox
+from sim.model.clock import format_time, parse_time
+from sim.model.distributions import Constant, Distribution, Lognormal, Uniform
+from sim.model.meetings import max_meeting_share
+
+Prob = Annotated[float, Field(ge=0, le=1)]
+Weight = Annotated[float, Field(ge=-20, le=20)]
+
+
+def _check_time(v: str) -> str:
+    parse_time(v)
+    return v
+
+
+TimeOfDay = Annotated[str, Field(description="time of day, HH:MM")]
+
+
+class Params(BaseModel):
+    """Base of every parameter block: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Calendar(Params):
+    horizon_days: int = Field(default=60, ge=1, le=2000, description="business days simulated")
+    workday_start: Uniform = Uniform(low=450, high=570)
+    """Start of the working day in minutes after midnight (07:30 to 09:30)."""
+    workday_hours: float = Field(default=9.0, gt=1, le=16)
+    always_on_share: Prob = 0.4
+    evening_start: TimeOfDay = "19:00"
+    evening_end: TimeOfDay = "22:00"
+    """Always-on prospects read in the evening: one triage session at the window's middle."""
+    reception_open: TimeOfDay = "08:00"
+    reception_close: TimeOfDay = "18:00"
+    """Hours when a receptionist answers the company's main line."""
+
+    _t1 = field_validator("evening_start", "evening_end", "reception_open", "reception_close")(
+        _check_time
+    )
+
+    @property
+    def evening_session(self) -> float:
+        return (parse_time(self.evening_start) + parse_time(self.evening_end)) / 2
+
+    @model_validator(mode="after")
+    def _sane(self) -> Calendar:
+        if not 0 <= self.workday_start.low <= self.workday_start.high:
+            raise ValueError("workday_start must lie within the day (minutes >= 0)")
+        if self.workday_start.high + self.workday_hours * 60 > parse_time(self.evening_start):
+            raise ValueError("the working day must end before the evening reading starts")
+        if parse_time(self.evening_end) <= parse_time(self.evening_start):
+            raise ValueError("evening_end must come after evening_start")
+        if parse_time(self.reception_close) <= parse_time(self.reception_open):
+            raise ValueError("reception_close must come after reception_open")
+        return self
+
+
+class Segments(Params):
+    buyer: Prob = 0.30
+    info_seeker: Prob = 0.10
+    non_fit: Prob = 0.60
+
+    @model_validator(mode="after")
+    def _sum(self) -> Segments:
+        total = self.buyer + self.info_seeker + self.non_fit
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"segment shares must add up to 1, they add up to {total:g}")
+        return self
+
+
+class Loads(Params):
+    """Competing items per workday in each inbox, lognormal across prospects."""
+
+    email: Distribution = Lognormal(median=120, sigma=0.5)
+    voicemail: Distribution = Lognormal(median=40, sigma=0.5)
+    text: Distribution = Lognormal(median=15, sigma=0.5)
+    social: Distribution = Lognormal(median=8, sigma=0.5)
+    mail: Distribution = Lognormal(median=3, sigma=0.5)
+    parcel: Distribution = Constant(value=0.05)
+    fax: Distribution = Constant(value=0.5)
+
+
+class Interruptions(Params):
+    per_day: float = Field(default=56, ge=0, le=1000)
+    mean_minutes: float = Field(default=3.0, gt=0, le=120)
+
+
+def _default_profile() -> dict[int, float]:
+    return {
+        7: 0.3, 8: 0.7, 9: 1.0, 10: 1.2, 11: 1.1, 12: 0.6,
+        13: 0.9, 14: 1.0, 15: 0.8, 16: 0.45, 17: 0.3, 18: 0.15,
+    }  # fmt: skip
+
+
+class Meetings(Params):
+    share: float = Field(default=0.35, ge=0, lt=0.95, description="share of working time")
+    min_minutes: int = Field(default=30, ge=5, le=480)
+    max_minutes: int = Field(default=60, ge=5, le=480)
+    hour_profile: dict[int, float] = Field(default_factory=_default_profile)
+    """Relative rate of meeting starts by clock hour (hours not listed: no meetings start)."""
+
+    @field_validator("hour_profile")
+    @classmethod
+    def _profile(cls, v: dict[int, float]) -> dict[int, float]:
+        for hour, w in v.items():
+            if not 0 <= hour <= 23:
+                raise ValueError(f"hours must be 0 to 23, got {hour}")
+            if w < 0:
+                raise ValueError(f"weights must be >= 0, got {w} at hour {hour}")
+        if sum(v.values()) <= 0:
+            raise ValueError("at least one hour must have a positive weight")
+        return v
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Meetings:
+        if self.max_minutes < self.min_minutes:
+            raise ValueError("max_minutes must be >= min_minutes")
+        return self
+
+
+class Screening(Params):
+    known_sales: Prob = 0.25
+    """Chance to pick up a free phone ringing from a known sales number."""
+    unknown: Prob = 0.45
+    """Chance to pick up a free phone ringing from an unknown or blocked number."""
+    annoyance_weight: float = Field(default=1.0, ge=0, le=20)
+    """Logit penalty per unit of annoyance/tolerance, for a known number."""
+    promise_bonus: float = Field(default=1.2, ge=0, le=20)
+    """Logit bonus when the call comes at the time the rep promised."""
+    reciprocity_weight: float = Field(default=0.3, ge=0, le=20)
+    favored_bonus: float = Field(default=0.5, ge=0, le=20)
+    page_answer: Prob = 0.6
+    """Chance that a prospect paged by the operator comes to the phone."""
+
+
+class Fear(Params):
+    say_no: Prob = 0.15
+    """Chance of saying no out loud when the answer is no."""
+    with_permission: Prob = 0.6
+    """The same once the prospect has permission to say no."""
+
+
+class FavoredChannel(Params):
+    email: Prob = 0.45
+    phone: Prob = 0.30
+    text: Prob = 0.10
+    social: Prob = 0.15
+
+    @model_validator(mode="after")
+    def _sum(self) -> FavoredChannel:
+        total = self.email + self.phone + self.text + self.social
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"favored channel shares must add up to 1, they add up to {total:g}")
+        return self
+
+
+class Away(Params):
+    start_chance: Prob = 1 / 40
+    """Chance per business day that an away period (travel, holiday) starts."""
+    min_days: int = Field(default=3, ge=1, le=250)
+    max_days: int = Field(default=10, ge=1, le=250)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Away:
+        if self.max_days < self.min_days:
+            raise ValueError("max_days must be >= min_days")
+        return self
+
+
+class Population(Params):
+    segments: Segments = Segments()
+    loads: Loads = Loads()
+    interruptions: Interruptions = Interruptions()
+    meetings: Meetings = Meetings()
+    in_office: Prob = 0.5
+    fax_share: Prob = 0.3
+    screening: Screening = Screening()
+    tolerance: Distribution = Lognormal(median=6, sigma=0.5)
+    fear: Fear = Fear()
+    favored_channel: FavoredChannel = FavoredChannel()
+    away: Away = Away()
+    initial_recall: Distribution = Constant(value=1.5)
+    number_known: Prob = 1.0
+    """Share of prospects who already know your number as a sales number."""
+
+
+class Urgency(Params):
+    """Ornstein-Uhlenbeck urgency, stepped once per business day with its exact transition."""
+
+    mu: float = 0.0
+    kappa: float = Field(default=0.0175, gt=0, le=10)
+    sigma: float = Field(default=0.187, ge=0, le=10)
+    theta: float = 1.405
+    initial: Distribution | None = None
+    """Urgency on day 0; ``null`` draws it from the stationary distribution."""
+    value_boost: float = Field(default=0.15, ge=0, le=10)
+    """Rise of urgency when a message of value is read (the knowledge broker)."""
+
+
+class Decay(Params):
+    annoyance_half_life: float = Field(default=5.0, gt=0, le=1000)
+    recall_half_life: float = Field(default=20.0, gt=0, le=1000)
+    apology_factor: float = Field(default=0.5, ge=0, le=1)
+    """Annoyance is multiplied by this when a 'fall on your sword' message is perceived."""
+
+
+class Salience(Params):
+    """Terms of the salience of your item, on the standard-normal scale of the competitors."""
+
+    value: float = Field(default=0.4, ge=-10, le=10)
+    referral: float = Field(default=2.5, ge=-10, le=10)
+    favored: float = Field(default=0.4, ge=-10, le=10)
+    recall: float = Field(default=1.0, ge=-10, le=10)
+    """Weight on recall transformed to r / (1 + r)."""
+    priming: float = Field(default=0.5, ge=-10, le=10)
+    priming_days: int = Field(default=2, ge=0, le=60)
+    """A call that rang or a voicemail heard primes messages for this many business days."""
+    habituation: float = Field(default=0.35, ge=0, le=10)
+
+
+class InboxHabits(Params):
+    triage_per_day: int = Field(ge=1, le=100)
+    attention: int = Field(ge=1, le=1000)
+    """How many of the items that arrived since the last triage the prospect reads."""
+    evening: bool = True
+    """Always-on prospects also triage this inbox in the evening."""
+
+
+class Inboxes(Params):
+    email: InboxHabits = InboxHabits(triage_per_day=6, attention=8)
+    voicemail: InboxHabits = InboxHabits(triage_per_day=2, attention=6)
+    text: InboxHabits = InboxHabits(triage_per_day=8, attention=6)
+    social: InboxHabits = InboxHabits(triage_per_day=2, attention=4)
+    mail: InboxHabits = InboxHabits(triage_per_day=1, attention=3, evening=False)
+    parcel: InboxHabits = InboxHabits(triage_per_day=1, attention=3, evening=False)
+    fax: InboxHabits = InboxHabits(triage_per_day=1, attention=3, evening=False)
+
+    def of(self, inbox: Inbox) -> InboxHabits:
+        habits: InboxHabits = getattr(self, inbox.name)
+        return habits
+
+
+class ChannelSpec(Params):
+    rep_minutes: float = Field(ge=0, le=600)
+    cost: float = Field(default=0.0, ge=0, le=1e6)
+    annoyance: float = Field(ge=-10, le=50)
+    recall: float = Field(ge=0, le=50)
+    salience: float = Field(default=0.0, ge=-10, le=10)
+    delay_days: int = Field(default=0, ge=0, le=60)
+
+
+def _ch(
+    minutes: float,
+    annoy: float,
+    recall: float,
+    cost: float = 0.0,
+    salience: float = 0.0,
+    delay: int = 0,
+) -> ChannelSpec:
+    return ChannelSpec(
+        rep_minutes=minutes,
+        cost=cost,
+        annoyance=annoy,
+        recall=recall,
+        salience=salience,
+        delay_days=delay,
+    )
+
+
+class Channels(Params):
+    call_desk: ChannelSpec = _ch(3, 1.0, 0.3)
+    call_cell: ChannelSpec = _ch(3, 1.3, 0.3)
+    voicemail: ChannelSpec = _ch(1, 0.3, 0.3)
+    email: ChannelSpec = _ch(4, 0.5, 0.2)
+    text: ChannelSpec = _ch(1, 1.0, 0.2, salience=0.3)
+    social: ChannelSpec = _ch(3, 0.4, 0.2, salience=0.5)
+    letter: ChannelSpec = _ch(10, 0.1, 0.3, cost=1.5, salience=0.5, delay=2)
+    fedex: ChannelSpec = _ch(10, 0.2, 0.6, cost=30, salience=2.0, delay=1)
+    fax: ChannelSpec = _ch(5, 0.3, 0.2, cost=0.1, salience=0.5)
+    gift: ChannelSpec = _ch(15, -0.5, 0.8, cost=60, salience=2.0, delay=1)
+    page: ChannelSpec = _ch(5, 1.5, 0.3)
+    receptionist: ChannelSpec = _ch(3, 0.0, 0.0)
+    referral: ChannelSpec = _ch(20, 0.0, 1.0)
+    escalation: ChannelSpec = _ch(15, 2.0, 0.5)
+    live_recall: float = Field(default=1.0, ge=0, le=50)
+    """Recall added by a live conversation, on top of the channel's own."""
+
+    def of(self, channel: Channel) -> ChannelSpec:
+        spec: ChannelSpec = getattr(self, channel.name)
+        return spec
+
+
+class SegmentWeights(Params):
+    buyer: Weight
+    info_seeker: Weight
+    non_fit: Weight
+
+
+class Response(Params):
+    """The multinomial logit over {positive, no, ignore} when the prospect engages."""
+
+    b_pos: SegmentWeights = SegmentWeights(buyer=-1.0, info_seeker=0.0, non_fit=-2.5)
+    b_no: SegmentWeights = SegmentWeights(buyer=-2.0, info_seeker=-1.5, non_fit=0.0)
+    w_urgency: Weight = 2.5
+    w_value: Weight = 0.5
+    w_recall: Weight = 1.0
+    w_recip: Weight = 0.4
+    w_favored: Weight = 0.3
+    w_live: Weight = 0.8
+    w_breakup: Weight = 0.5
+    w_annoy: Weight = 1.5
+    w_breakup_no: Weight = 1.0
+    w_escalated: Weight = 0.8
+    w_referral: Weight = 0.8
+    w_habituation: Weight = 0.35
+    p_win: Prob = 0.25
+    info_seeker_meeting_if_withheld: Prob = 0.3
+
+
+class Tracking(Params):
+    """Email-open tracking as the rep sees it: a read email shows as opened unless the
+    tracking misses it (images blocked); an email left unread may show a false open (privacy
+    proxies that fetch every image)."""
+
+    enabled: bool = True
+    miss: Prob = 0.15
+    false_open: Prob = 0.05
+
+
+class Competitors(Params):
+    h_competitor: Prob = 0.03
+    """Chance per in-market day without a meeting with you that the prospect buys elsewhere."""
+    r_competitor: float = Field(default=1.0, gt=0, le=1000)
+    """Competitors' recall: the prospect calls you with chance r / (r + r_competitor)."""
+
+
+class Rep(Params):
+    """The rep's capacity. Unlimited by default (every planned touch is made and every
+    prospect is in the book from the first day), the setting of the published comparisons.
+
+    With ``new_per_day`` or ``prospects_per_rep`` the prospects are split into consecutive
+    books, one per rep; a book's prospects arrive ``new_per_day`` at a time, one batch each
+    business day, and a strategy's cadence starts on a prospect's arrival day. With
+    ``minutes_per_day`` the rep works through the day's planned touches in priority order
+    (the strategy's ``priority``: follow-ups first or new prospects first, then oldest
+    arrival first) and a prospect whose touches of the day no longer fit waits for the
+    next day, as does every prospect after it.
+    """
+
+    minutes_per_day: float | None = Field(default=None, gt=0, le=1440)
+    """Minutes of touches per business day (channel ``rep_minutes``; a call that may leave
+    a voicemail counts the voicemail's minutes too). None: no limit."""
+    new_per_day: int | None = Field(default=None, ge=1, le=100_000)
+    """New prospects reaching each rep per business day. None: all at the start."""
+    prospects_per_rep: int | None = Field(default=None, ge=1, le=1_000_000)
+    """Prospects in one rep's book. Default: ``new_per_day`` x the horizon."""
+
+    @model_validator(mode="after")
+    def _book(self) -> Rep:
+        no_book = self.new_per_day is None and self.prospects_per_rep is None
+        if self.minutes_per_day is not None and no_book:
+            raise ValueError(
+                "a daily budget is shared by one rep's prospects: set new_per_day "
+                "or prospects_per_rep"
+            )
+        return self
+
+    def book_size(self, horizon: int) -> int | None:
+        """Prospects per rep, or None when the prospects are not split into books."""
+        if self.prospects_per_rep is not None:
+            return self.prospects_per_rep
+        if self.new_per_day is not None:
+            return self.new_per_day * horizon
+        return None
+
+
+class Scenario(Params):
+    """Everything that defines a simulated market. Feeds both engines."""
+
+    name: str = "baseline"
+    description: str = ""
+    calendar: Calendar = Calendar()
+    population: Population = Population()
+    urgency: Urgency = Urgency()
+    decay: Decay = Decay()
+    salience: Salience = Salience()
+    inboxes: Inboxes = Inboxes()
+    channels: Channels = Channels()
+    response: Response = Response()
+    competitors: Competitors = Competitors()
+    tracking: Tracking = Tracking()
+    rep: Rep = Rep()
+    strategies: list[str] = Field(
+        default_factory=lambda: [
+            "no-follow-up",
+            "one-and-done",
+            "persistent-until-no",
+            "breakup-after-two",
+        ]
+    )
+    """The strategies to compare: names from the library or from ``custom_strategies``."""
+    custom_strategies: dict[str, Any] = Field(default_factory=dict)
+    """Strategies defined in this file (cadences), by name; validated by ``sim.strategy``."""
+
+    @property
+    def horizon(self) -> int:
+        return self.calendar.horizon_days
+
+    @model_validator(mode="after")
+    def _meetings_fit(self) -> Scenario:
+        m = self.population.meetings
+        most = max_meeting_share(m, self.calendar.workday_start.mean, self.calendar.workday_hours)
+        if m.share > 0 and m.share >= most - 1e-9:
+            raise ValueError(
+                f"population.meetings.share = {m.share:g} cannot be reached: with this "
+                f"hour_profile at most {most:.3f} of the working day can be in meetings"
+            )
+        return self
+
+
+__all__ = ["Channel", "Scenario", "format_time", "parse_time"]

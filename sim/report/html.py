@@ -1,0 +1,235 @@
+"""The run's report: one self-contained ``report.html`` a trainer can open anywhere.
+
+The finding comes first (the best strategy, its meeting rate with its interval, and which
+strategies cannot be told apart from it by paired differences on the same prospects with a
+false-discovery correction), then the table, the charts (embedded as base64 PNG data URIs),
+the scenario's parameters and a manifest of how the run was made. Nothing is fetched from
+elsewhere: the CSS is inline and there are no links to external resources.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from sim.io.atomic import write_text_atomic
+from sim.io.loader import scenario_to_yaml
+from sim.report.findings import VersusBest, compare_to_best, finding_sentences, interval_of
+from sim.results.manifest import manifest
+from sim.results.result import RunResult
+from sim.results.summary import TABLE_COLUMNS, metric_table, ranked
+from sim.viz.render import CHART_NAMES
+
+CAPTIONS = {
+    "ranking": "Meetings booked per 100 prospects, best first, with 95% confidence intervals.",
+    "reached_by_attempt": "The “fifth call” curve: the share of prospects whose first two-way "
+    "contact had come by the N-th attempt.",
+    "cumulative_meetings": "Meetings per 100 prospects booked so far, business day by "
+    "business day.",
+    "pest_frontier": "The pest frontier: reach (any two-way contact) against prospects burned "
+    "(opted out), with 95% intervals.",
+    "cost_per_meeting": "The rep's minutes per meeting booked (95% intervals), with money "
+    "spent per meeting.",
+    "outcome_mix": "How each strategy leaves its prospects at the end of the horizon.",
+    "week_in_the_life": "A week in the life of one prospect (discrete-event trace): working "
+    "hours, meetings, interruptions, the inbox flood and where the rep's touches landed.",
+}
+
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       color: #222; max-width: 1180px; margin: 2rem auto; padding: 0 1.2rem; line-height: 1.45; }
+h1 { font-size: 1.9rem; margin-bottom: .2rem; }
+h2 { font-size: 1.35rem; margin-top: 2.4rem; border-bottom: 2px solid #0072B2;
+     padding-bottom: .2rem; }
+.sub { color: #555; margin-top: 0; }
+.finding { font-size: 1.25rem; background: #EAF2FA; border-left: 6px solid #0072B2;
+           padding: .9rem 1.2rem; }
+.finding p { margin: .3rem 0; }
+.wide { overflow-x: auto; }
+table { border-collapse: collapse; font-size: .95rem; margin: .6rem 0; }
+th, td { padding: .35rem .6rem; border-bottom: 1px solid #ddd; text-align: right;
+         white-space: nowrap; }
+th[scope=row], thead th:first-child { text-align: left; }
+thead th { border-bottom: 2px solid #444; }
+tr.best { background: #D6E8F5; font-weight: 600; }
+tr.tie { background: #EEF5FB; }
+small { color: #555; }
+.note { color: #555; font-size: .9rem; }
+figure { margin: 1.6rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #444; font-size: .95rem; margin-top: .3rem; }
+pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: .85rem; }
+dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
+"""
+
+
+def _figure(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    caption = CAPTIONS.get(path.stem, path.stem.replace("_", " "))
+    alt = html.escape(caption, quote=True)
+    return (
+        f'<figure id="{html.escape(path.stem)}"><img src="data:image/png;base64,{data}" '
+        f'alt="{alt}"><figcaption>{html.escape(caption)}</figcaption></figure>'
+    )
+
+
+def _script_json(data: dict[str, object]) -> str:
+    """JSON safe inside a ``<script>`` element (no ``<``, so no ``</script>``)."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _manifest_value(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_manifest_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _manifest_html(info: dict[str, object]) -> str:
+    rows = "".join(
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(_manifest_value(v))}</dd>"
+        for k, v in info.items()
+    )
+    return f"<dl>{rows}</dl>"
+
+
+def report_html(
+    result: RunResult,
+    summary: pd.DataFrame,
+    charts: Sequence[Path],
+    comparisons: pd.DataFrame | None = None,
+    info: dict[str, object] | None = None,
+) -> str:
+    """The whole page as a string (see ``write_report``)."""
+
+    versus = compare_to_best(result, summary, comparisons)
+    finding = "".join(f"<p>{html.escape(s)}</p>" for s in finding_sentences(summary, versus))
+    info = manifest(result) if info is None else info
+    name = html.escape(result.scenario.name)
+    description = html.escape(" ".join(result.scenario.description.split()))
+    figures = "\n".join(_figure(p) for p in charts) or "<p>No charts were drawn.</p>"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Follow-up strategies: {name}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<h1>Which follow-up strategy? Scenario “{name}”</h1>
+<p class="sub">{description}</p>
+<p class="sub">{len(result.strategies)} strategies on the same {result.n_prospects:,} prospects
+(engine {html.escape(result.engine)}, seed {result.seed}).</p>
+<h2>Finding</h2>
+<div class="finding">{finding}</div>
+<h2>All strategies</h2>
+{table_html(summary, versus)}
+<h2>Charts</h2>
+{figures}
+<h2>Scenario parameters</h2>
+<pre>{html.escape(scenario_to_yaml(result.scenario))}</pre>
+<h2>Manifest</h2>
+{_manifest_html(info)}
+<script type="application/json" id="manifest">{_script_json(info)}</script>
+</body>
+</html>
+"""
+
+
+def chart_files(out_dir: Path) -> list[Path]:
+    """The chart PNGs present in ``out_dir/charts``, in the report's order."""
+    folder = out_dir / "charts"
+    return [folder / f"{n}.png" for n in CHART_NAMES if (folder / f"{n}.png").is_file()]
+
+
+def write_report(
+    result: RunResult,
+    summary: pd.DataFrame,
+    out_dir: Path | str,
+    comparisons: pd.DataFrame | None = None,
+    *,
+    charts: Sequence[Path] | None = None,
+    info: dict[str, object] | None = None,
+) -> Path:
+    """Write ``out_dir/report.html``: one self-contained page (charts as base64 data URIs,
+    inline CSS, no external resources). ``charts``: the PNGs to embed (default: those in
+    ``out_dir/charts``); ``info``: the
+    manifest to show (default ``manifest(result)``). Written to a temporary file and renamed
+    into place."""
+    out = Path(out_dir)
+    if charts is None:
+        charts = chart_files(out)
+    page = report_html(result, summary, charts, comparisons, info)
+    return write_text_atomic(out / "report.html", page)
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+def _cell(values: tuple[float, float, float], digits: int | None) -> str:
+    est, low, high = values
+    if math.isnan(est):
+        return "–"
+    if digits is not None:
+        return f"{est:,.{digits}f}"
+    ci = "" if math.isnan(low) else f" <small>[{100 * low:.1f}, {100 * high:.1f}]</small>"
+    return f"{100 * est:.1f}{ci}"
+
+
+def table_html(summary: pd.DataFrame, versus: list[VersusBest] | None) -> str:
+    """The summary as an HTML table (the columns of ``format_table``, best first), plus the
+    rep minutes per meeting and the paired difference from the best."""
+    by_name = {v.strategy: v for v in versus or []}
+    metrics = [*TABLE_COLUMNS, ("rep min / meeting", "rep_minutes_per_meeting", 0)]
+    tables = {metric: metric_table(summary, metric) for _, metric, _ in metrics}
+    headings = ["strategy", metrics[0][0], "vs best (per 100)", *(h for h, _, _ in metrics[1:])]
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+    rows = []
+    for i, name in enumerate(ranked(summary)):
+        cells = []
+        for _, metric, digits in metrics:
+            cells.append(f"<td>{_cell(interval_of(tables[metric], name), digits)}</td>")
+        versus_cell, cls = _versus_cell(by_name.get(name), best=i == 0)
+        rows.append(
+            f'<tr class="{cls}"><th scope="row">{html.escape(name)}</th>'
+            f"{cells[0]}<td>{versus_cell}</td>{''.join(cells[1:])}</tr>"
+        )
+    n = int(summary["n_prospects"].max()) if len(summary) else 0
+    note = (
+        f"{n:,} prospects per strategy; [95% CI]; rates in percent; touches, rep minutes and "
+        "cost per prospect. “vs best”: paired difference in meetings per 100 prospects with "
+        "its 95% CI and the Benjamini-Hochberg adjusted p-value; ≈ marks strategies "
+        "indistinguishable from the best."
+    )
+    return (
+        f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'</table></div><p class="note">{html.escape(note)}</p>'
+    )
+
+
+def _versus_cell(v: VersusBest | None, *, best: bool) -> tuple[str, str]:
+    """The "vs best" cell and the row's CSS class."""
+    if best:
+        return "best", "best"
+    if v is None:
+        return "–", ""
+    p = "–" if math.isnan(v.p_adjusted) else f"{v.p_adjusted:.2g}"
+    mark = "≈ " if v.indistinguishable else ""
+    text = (
+        f"{mark}{100 * v.diff:+.1f} <small>[{100 * v.ci_low:+.1f}, {100 * v.ci_high:+.1f}]"
+        f"; p={p}</small>"
+    )
+    return text, "tie" if v.indistinguishable else ""
+
+
+__all__ = ["chart_files", "report_html", "table_html", "write_report"]

@@ -1,0 +1,9 @@
+"""Running and writing: ``simulate`` runs strategies on the same prospects, ``write_run`` writes
+everything ``followup run`` writes, ``RunOptions`` says how."""
+
+from sim.results.result import RunResult
+from sim.run.options import RunOptions
+from sim.run.simulate import simulate
+from sim.run.write import WrittenRun, write_run
+
+__all__ = ["RunOptions", "RunResult", "WrittenRun", "simulate", "write_run"]

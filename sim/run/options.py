@@ -1,0 +1,110 @@
+"""How to run: one frozen value object instead of a dozen keyword arguments.
+
+``RunOptions`` validates itself on creation (each field's range, and combinations an engine
+cannot do), so ``simulate`` and the command line share one set of rules. ``replace`` gives a
+changed copy: ``RunOptions(prospects=5000).replace(seed=3)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.engines.registry import get_engine
+from sim.io.errors import OptionError
+
+if TYPE_CHECKING:
+    from sim.engines.base import Engine
+
+MAX_SEED = 2**63 - 1
+MAX_PROSPECTS = 100_000_000
+"""The largest run one machine is asked to do (a cluster run goes through sweeps or chunks)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything about a run but the scenario and the strategies.
+
+    ``prospects`` per strategy (the same prospects for each); ``engine`` a name
+    (``sim.engines.registry``) or an engine object; ``workers`` processes (whole strategies
+    side by side, or one strategy's chunks); ``chunk`` prospects per chunk (vector engine);
+    ``touch_log`` keep the touch log; ``stream`` keep only mergeable statistics (vector
+    engine); ``touch_dir`` write each strategy's touch log to a parquet part there;
+    ``trace`` prospects whose story is recorded (discrete-event engine); ``precision`` grow
+    the run until every meeting-rate 95% CI half-width is below it (a share), up to
+    ``max_prospects``; ``week`` also trace a week in the life of one prospect (for the
+    charts) under ``week_strategy`` (default the first strategy); ``progress`` show bars.
+    """
+
+    prospects: int = 2000
+    seed: int = 0
+    engine: str | Engine = "vector"
+    workers: int = 1
+    chunk: int | None = None
+    touch_log: bool = True
+    stream: bool = False
+    touch_dir: Path | None = None
+    trace: tuple[int, ...] = ()
+    precision: float | None = None
+    max_prospects: int = 2_000_000
+    week: bool = False
+    week_strategy: str | None = None
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "trace", tuple(int(i) for i in self.trace))
+        for name, value, low, high in (
+            ("prospects", self.prospects, 1, MAX_PROSPECTS),
+            ("seed", self.seed, 0, MAX_SEED),
+            ("workers", self.workers, 1, 256),
+            ("max_prospects", self.max_prospects, 1, MAX_PROSPECTS),
+        ):
+            _check_int(name, value, low, high)
+        if self.chunk is not None:
+            _check_int("chunk", self.chunk, 1, 10_000_000)
+        try:
+            engine = get_engine(self.engine)
+        except ValueError as exc:
+            raise OptionError("engine", str(exc)) from None
+        if self.stream and not engine.streams:
+            raise OptionError(
+                "stream", f"engine {engine.name!r} cannot stream; use the vector engine"
+            )
+        if self.trace and not engine.traces:
+            raise OptionError(
+                "trace", f"engine {engine.name!r} tells no stories; use the des engine"
+            )
+        for i in self.trace:
+            if not 0 <= i < self.prospects:
+                raise OptionError("trace", f"prospect {i} is not among the {self.prospects:,} run")
+        if self.precision is not None:
+            if not 0 < self.precision < 0.5:
+                raise OptionError("precision", f"must be between 0 and 0.5, got {self.precision}")
+            if self.max_prospects < self.prospects:
+                raise OptionError(
+                    "max_prospects",
+                    f"{self.max_prospects:,} is below prospects ({self.prospects:,})",
+                )
+
+    @property
+    def engine_name(self) -> str:
+        return get_engine(self.engine).name
+
+    def replace(self, **changes: Any) -> RunOptions:
+        """A copy with ``changes`` (field names of this class; anything else is an error)."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise TypeError(f"unknown run option(s): {', '.join(sorted(unknown))}")
+        return dataclasses.replace(self, **changes)
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OptionError(name, f"must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise OptionError(name, f"must be between {low:,} and {high:,}, got {value:,}")
+
+
+__all__ = ["MAX_PROSPECTS", "MAX_SEED", "RunOptions"]
