@@ -6,8 +6,8 @@ For each scenario of ``sim.validation.scenarios`` and each of its strategies, ru
 (``--seed``) and the vectorized engine (``--seed + 1``, so the samples are independent),
 prints ``sim.validation.agreement.format_agreement`` per scenario and a final count of rows
 that agree, and exits with status 1 if any row disagrees (``|z| >= 4``). While
-``sim.engines.vector.engine`` cannot be imported, the second run is the DES again, with the other seed and
-``--des-prospects`` prospects (the script says so): a check of the framework itself.
+``sim.engines.vector.engine`` cannot be imported, the second run is the DES again, with the
+other seed and ``--des-prospects`` prospects (the script says so): a check of the framework itself.
 """
 
 from __future__ import annotations
