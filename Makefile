@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-vector bench-sweep validate approximations clean
+.PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep validate approximations pairing clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy sim
 
+# every test and every notebook (nbmake executes notebooks/*.ipynb; outputs are not written back)
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --nbmake --nbmake-timeout=300 tests notebooks
+
+# the fast tier: unit, event-sequence, closed-form at small sizes and the baseline snapshot
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow" tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_des.py
@@ -45,6 +50,9 @@ validate: $(STAMP)
 
 approximations: $(STAMP)
 	$(BIN)/python benchmarks/approximations.py
+
+pairing: $(STAMP)
+	$(BIN)/python benchmarks/pairing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,12 +1,14 @@
 """Sufficient statistics of a strategy's outcomes: mergeable, so large runs stream.
 
-A ``StrategyStats`` holds counts, sums, sums of squares and cross-products, a histogram of
-days to first response, dials and pick-ups, histograms of the attempt that brought the first
-two-way contact (all prospects, and those who went on to a meeting), and counts of touches by
-attempt and channel (``TOUCH_COUNTS``). Summing the stats of two sets of prospects
-gives the stats of their union, so a run of any size keeps one small object per strategy
-per chunk instead of a row per prospect; the summary's estimates and intervals are computed
-from these statistics alone (``sim.results.summary``).
+A ``StrategyStats`` holds counts; the moments (count, means, co-moments:
+``sim.results.moments``) of meetings, touches, rep minutes and cost per prospect, and of
+meetings and rep weeks per book; a histogram of days to first response; dials and pick-ups;
+histograms of the attempt that brought the first two-way contact (all prospects, and those who
+went on to a meeting); and counts of touches by attempt and channel (``TOUCH_COUNTS``). Adding
+the stats of two sets of prospects gives the stats of their union (the moments merge by Chan et
+al.'s rule), so a run of any size keeps one small object per strategy per chunk instead of a
+row per prospect; the summary's estimates and intervals are computed from these statistics
+alone (``sim.results.summary``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from numpy.typing import NDArray
 
 from sim.model.channels import Channel
 from sim.model.outcomes import RESPONSE_LABELS, Result
+from sim.results.moments import Moments
 
 FLAGS = (
     "meeting",
@@ -34,11 +37,14 @@ FLAGS = (
 """Boolean outcomes counted per prospect."""
 VALUES = ("touches", "rep_minutes", "cost")
 """Per-prospect quantities with means and (against meetings) ratios."""
+MOMENT_VALUES = ("meeting", *VALUES)
+"""The per-prospect variables of ``StrategyStats.values`` (meeting as 0/1)."""
+BOOK_VALUES = ("meetings", "rep_weeks")
+"""The per-book variables of ``StrategyStats.books``."""
 POSITIVE_OUTCOMES = ("meeting", "nurture", "conversing")
 DIAL_CHANNELS = ("call_desk", "call_cell")
 CHANNEL_NAMES = tuple(c.name for c in Channel)
 RESULT_NAMES = tuple(r.name for r in Result)
-BOOK_MOMENTS = 6
 TOUCH_COUNTS = ("sent", "reached", "read", "positive", "no", "opted_out")
 """What ``StrategyStats.touch_counts`` counts per attempt and channel, last axis in this order.
 
@@ -79,10 +85,8 @@ class StrategyStats:
 
     n: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLAGS, 0))
-    sums: dict[str, float] = field(default_factory=lambda: dict.fromkeys(VALUES, 0.0))
-    squares: dict[str, float] = field(default_factory=lambda: dict.fromkeys(VALUES, 0.0))
-    with_meeting: dict[str, float] = field(default_factory=lambda: dict.fromkeys(VALUES, 0.0))
-    """Sum over prospects of value * meeting (the cross-product for per-meeting ratios)."""
+    values: Moments = field(default_factory=lambda: Moments.empty(MOMENT_VALUES))
+    """Moments of meeting (0/1), touches, rep minutes and cost over prospects."""
     first_response: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     """Histogram of days to first response (index = day)."""
     dials: int = 0
@@ -96,18 +100,16 @@ class StrategyStats:
     touch_counts: NDArray[np.int64] = field(default_factory=_zeros_touch_counts)
     """Touches by attempt (index, 1-based as in the touch log), channel (``Channel`` order) and
     counter (``TOUCH_COUNTS`` order); empty without a touch log."""
-    books: NDArray[np.float64] = field(default_factory=lambda: np.zeros(BOOK_MOMENTS))
-    """Over reps' books (x = a book's meetings, m = its rep weeks): count, sum x, sum m,
-    sum x^2, sum m^2, sum x m. Books never straddle chunks, so these add up."""
+    books: Moments = field(default_factory=lambda: Moments.empty(BOOK_VALUES))
+    """Moments of a book's meetings and rep weeks over reps' books (books never straddle
+    chunks, so these merge)."""
 
     def __add__(self, other: StrategyStats) -> StrategyStats:
         hist = _add_padded(self.first_response, other.first_response)
         return StrategyStats(
             n=self.n + other.n,
             counts={k: self.counts[k] + other.counts[k] for k in FLAGS},
-            sums={k: self.sums[k] + other.sums[k] for k in VALUES},
-            squares={k: self.squares[k] + other.squares[k] for k in VALUES},
-            with_meeting={k: self.with_meeting[k] + other.with_meeting[k] for k in VALUES},
+            values=self.values + other.values,
             first_response=hist,
             dials=self.dials + other.dials,
             pickups=self.pickups + other.pickups,
@@ -137,7 +139,8 @@ class StrategyStats:
             "ghost": ~reached & ~opted & ~meeting,
             "bought_elsewhere": prospects["bought_elsewhere"].to_numpy(dtype=bool),
         }
-        values = {k: prospects[k].to_numpy(dtype=float) for k in VALUES}
+        values = {"meeting": meeting.astype(float)}
+        values.update({k: prospects[k].to_numpy(dtype=float) for k in VALUES})
         days = prospects["first_response_day"].to_numpy(dtype=float)
         if "arrival_day" in prospects:
             days = days - prospects["arrival_day"].to_numpy(dtype=float)
@@ -149,9 +152,7 @@ class StrategyStats:
         stats = cls(
             n=len(prospects),
             counts={k: int(v.sum()) for k, v in flags.items()},
-            sums={k: float(v.sum()) for k, v in values.items()},
-            squares={k: float((v * v).sum()) for k, v in values.items()},
-            with_meeting={k: float(v[meeting].sum()) for k, v in values.items()},
+            values=Moments.of(values),
             first_response=_histogram(days),
             first_contact=_histogram(first),
             first_contact_meeting=_histogram(first_met),
@@ -207,18 +208,18 @@ class StrategyStats:
         self.has_touches = True
 
 
-def _book_moments(prospects: pd.DataFrame, meeting: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """``StrategyStats.books`` of an outcome table (zeros when prospects have no rep)."""
+def _book_moments(prospects: pd.DataFrame, meeting: NDArray[np.bool_]) -> Moments:
+    """``StrategyStats.books`` of an outcome table (none when prospects have no rep)."""
     if "rep" not in prospects or not len(prospects):
-        return np.zeros(BOOK_MOMENTS)
+        return Moments.empty(BOOK_VALUES)
     rep = prospects["rep"].to_numpy(dtype=np.int64)
     has = rep >= 0
     if not has.any():
-        return np.zeros(BOOK_MOMENTS)
+        return Moments.empty(BOOK_VALUES)
     _, book = np.unique(rep[has], return_inverse=True)
     x = np.bincount(book, weights=meeting[has].astype(float))
     m = np.bincount(book, weights=prospects["rep_weeks"].to_numpy(dtype=float)[has])
-    return np.array([len(x), x.sum(), m.sum(), (x * x).sum(), (m * m).sum(), (x * m).sum()])
+    return Moments.of({"meetings": x, "rep_weeks": m})
 
 
 def _histogram(values: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from sim.results.aggregate import StrategyStats, stats_by_strategy
+from sim.results.moments import Moments
 
 SUMMARY_COLUMNS = ["strategy", "metric", "mean", "ci_low", "ci_high", "n_prospects"]
 
@@ -78,19 +79,17 @@ def proportion_ci(k: int, n: int, level: float = 0.95) -> Interval:
 
 def mean_ci(values: ArrayLike, level: float = 0.95) -> Interval:
     """Mean with a Student t interval; the interval is NaN for fewer than two values."""
-    x = np.asarray(values, dtype=float)
-    return mean_ci_moments(x.size, float(x.sum()), float((x * x).sum()), level)
+    return mean_ci_moments(Moments.of({"x": np.asarray(values, dtype=float)}), "x", level)
 
 
-def mean_ci_moments(n: int, total: float, squares: float, level: float = 0.95) -> Interval:
-    """``mean_ci`` from the count, the sum and the sum of squares (mergeable statistics)."""
-    if n == 0:
+def mean_ci_moments(m: Moments, name: str, level: float = 0.95) -> Interval:
+    """``mean_ci`` of variable ``name`` from its moments (mergeable statistics)."""
+    if m.n == 0:
         return NAN3
-    mean = total / n
-    if n < 2:
+    mean = m.mean_of(name)
+    if m.n < 2:
         return mean, math.nan, math.nan
-    var = max((squares - n * mean * mean) / (n - 1), 0.0)
-    half = float(stats.t.ppf((1 + level) / 2, n - 1)) * math.sqrt(var / n)
+    half = float(stats.t.ppf((1 + level) / 2, m.n - 1)) * math.sqrt(m.var(name) / m.n)
     return mean, mean - half, mean + half
 
 
@@ -101,28 +100,19 @@ def ratio_ci(numerator: ArrayLike, denominator: ArrayLike, level: float = 0.95) 
     Var(R) ~ (s_x^2 - 2 R s_xm + R^2 s_m^2) / (n mean(m)^2). NaN when the denominator sums
     to zero (no meetings); the interval is NaN for fewer than two prospects.
     """
-    x = np.asarray(numerator, dtype=float)
-    m = np.asarray(denominator, dtype=float)
-    return ratio_ci_moments(
-        x.size, float(x.sum()), float(m.sum()), float((x * x).sum()), float((m * m).sum()),
-        float((x * m).sum()), level,
-    )  # fmt: skip
+    columns = {"x": np.asarray(numerator, dtype=float), "m": np.asarray(denominator, dtype=float)}
+    return ratio_ci_moments(Moments.of(columns), "x", "m", level)
 
 
-def ratio_ci_moments(
-    n: int, sx: float, sm: float, sxx: float, smm: float, sxm: float, level: float = 0.95
-) -> Interval:
-    """``ratio_ci`` from sums, sums of squares and the cross-product (mergeable statistics)."""
-    if n == 0 or sm <= 0:
+def ratio_ci_moments(m: Moments, x: str, d: str, level: float = 0.95) -> Interval:
+    """``ratio_ci`` of ``sum(x) / sum(d)`` from the moments of ``x`` and ``d`` (mergeable)."""
+    if m.n == 0 or m.total(d) <= 0:
         return NAN3
-    ratio = sx / sm
-    if n < 2:
+    ratio = m.total(x) / m.total(d)
+    if m.n < 2:
         return ratio, math.nan, math.nan
-    mx, mm = sx / n, sm / n
-    var_x = (sxx - n * mx * mx) / (n - 1)
-    var_m = (smm - n * mm * mm) / (n - 1)
-    cov = (sxm - n * mx * mm) / (n - 1)
-    var = (var_x - 2 * ratio * cov + ratio**2 * var_m) / (n * mm**2)
+    mean_d = m.mean_of(d)
+    var = (m.var(x) - 2 * ratio * m.cov(x, d) + ratio**2 * m.var(d)) / (m.n * mean_d**2)
     half = float(stats.norm.ppf((1 + level) / 2)) * math.sqrt(max(float(var), 0.0))
     return ratio, ratio - half, ratio + half
 
@@ -173,28 +163,22 @@ def stats_metrics(st: StrategyStats, level: float) -> dict[str, Interval]:
         name: proportion_ci(st.counts[flag], st.n, level)
         for name, flag in zip(PROPORTIONS, _FLAG_OF, strict=True)
     }
+    v = st.values
     for name, column in MEANS.items():
-        out[name] = mean_ci_moments(st.n, st.sums[column], st.squares[column], level)
-    meetings = st.counts["meeting"]
+        out[name] = mean_ci_moments(v, column, level)
     for name, column in RATIOS.items():
-        out[name] = ratio_ci_moments(
-            st.n, st.sums[column], meetings, st.squares[column], meetings,
-            st.with_meeting[column], level,
-        )  # fmt: skip
+        out[name] = ratio_ci_moments(v, column, "meeting", level)
     if st.has_touches:
         out["connect_rate_per_dial"] = proportion_ci(st.pickups, st.dials, level)
     out["days_to_first_response_median"] = median_ci_histogram(st.first_response, level)
-    minutes = st.sums["rep_minutes"]
-    per_minute = ratio_ci_moments(
-        st.n, meetings, minutes, meetings, st.squares["rep_minutes"],
-        st.with_meeting["rep_minutes"], level,
-    )  # fmt: skip
+    per_minute = ratio_ci_moments(v, "meeting", "rep_minutes", level)
     out["meetings_per_rep_hour"] = (
-        (60 * per_minute[0], 60 * per_minute[1], 60 * per_minute[2]) if minutes > 0 else NAN3
+        (60 * per_minute[0], 60 * per_minute[1], 60 * per_minute[2])
+        if v.total("rep_minutes") > 0
+        else NAN3
     )
-    count, sx, sm, sxx, smm, sxm = st.books
-    if count > 0:
-        out["meetings_per_rep_week"] = ratio_ci_moments(int(count), sx, sm, sxx, smm, sxm, level)
+    if st.books.n > 0:
+        out["meetings_per_rep_week"] = ratio_ci_moments(st.books, "meetings", "rep_weeks", level)
     return out
 
 

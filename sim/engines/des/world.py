@@ -32,7 +32,7 @@ from sim.model.population import DayLife, draw_population
 from sim.model.scenario import Scenario
 from sim.model.state import State
 from sim.model.streams import stream
-from sim.model.touching import INBOX, Items, Touching
+from sim.model.touching import INBOX, Draws, Items, Touching
 from sim.model.touchlog import TouchLog
 from sim.results.week import TraceEvent
 from sim.strategy.base import Observations, Strategy
@@ -61,6 +61,9 @@ class World:
     env: simpy.Environment = field(default_factory=simpy.Environment)
     ctx: Touching | None = None
     """The shared touch functions' context, once the run starts (``engine.run_world``)."""
+    draws: Draws | None = None
+    """How chance events are decided: the DES's own (``DesDraws``) unless given (tests feed
+    both engines the same scripted draws)."""
 
     def __post_init__(self) -> None:
         self.traits, self.life = draw_population(
@@ -86,7 +89,7 @@ class World:
             self.state,
             self.obs,
             self.log,
-            DesDraws(self),
+            self.draws or DesDraws(self),
             DesMail(self, triage),
             first_id=self.first_id,
             tracer=StoryTracer(self) if self.traces else None,

@@ -38,7 +38,8 @@ B = NDArray[np.bool_]
 
 class VectorDraws:
     """Chance events from exact marginals: free at a call's minute (``SameDayCalls``), read at
-    a session (``SameSession``), and uniforms from the prospect-day's stream (``DayDraws``)."""
+    a session (``SameSession``); every decision takes the prospect's next uniform of the day
+    from its own stream (``DayDraws``)."""
 
     def __init__(self, sc: Scenario, seed: int, start: int, stop: int) -> None:
         n = stop - start
@@ -50,13 +51,13 @@ class VectorDraws:
         self.day.new_day(day)
 
     def free(self, day: int, idx: I64, minute: I64, channel: I64) -> B:
-        return self.calls.free(day, idx, minute, self.day.take(idx))
+        return self.calls.free(day, idx, minute, self.day.take("free", idx))
 
     def uniform(self, decision: str, idx: I64) -> F64:
-        return self.day.take(idx)
+        return self.day.take(decision, idx)
 
     def read(self, day: int, items: Items, load: F64, s: F64, attention: I64, away: B) -> B:
-        u = self.day.take(items.idx)
+        u = self.day.take("read", items.idx)
         more = np.zeros(len(items.idx), dtype=bool) if items.more is None else items.more
         inbox = INBOX[items.channel]
         read = self.sessions.read(day, items.idx, inbox, items.minute, load, s, attention, u, more)
@@ -102,10 +103,12 @@ class VectorMail:
 
 
 class Chunk:
-    """One chunk of prospects (``start`` to ``stop - 1``) being simulated under one strategy."""
+    """One chunk of prospects (``start`` to ``stop - 1``) being simulated under one strategy.
+    ``draws``: how chance events are decided (``VectorDraws`` unless given: tests feed both
+    engines the same scripted draws)."""
 
     def __init__(self, sc: Scenario, strategy: Strategy, seed: int, start: int, stop: int,
-                 touch_log: bool) -> None:  # fmt: skip
+                 touch_log: bool, draws: VectorDraws | None = None) -> None:  # fmt: skip
         self.sc, self.strategy, self.start, self.stop = sc, strategy, start, stop
         self.n = stop - start
         self.traits = draw_traits(sc, seed, start, stop)
@@ -116,7 +119,7 @@ class Chunk:
         self.ids = np.arange(start, stop, dtype=np.int64)
         self.books = Books.observed(sc, self.obs, self.ids)
         self.queue = Queue(self.n)
-        self.draws = VectorDraws(sc, seed, start, stop)
+        self.draws = draws or VectorDraws(sc, seed, start, stop)
         self.log = TouchLog(touch_log)
         mail = VectorMail(self.queue, sc, self.traits)
         self.touching = Touching(sc, self.state, self.obs, self.log, self.draws, mail, start)

@@ -1,11 +1,19 @@
-"""Per-prospect uniforms for the vectorized engine's decisions, independent of chunking.
+"""Per-prospect uniforms for the vectorized engine's decisions, keyed as the DES keys them.
 
-On business day ``d`` prospect ``i`` draws its k-th uniform of the day from row k of the
-stream keyed by (seed, block of i, d): PCG64 from a ``SeedSequence`` (measured here, opening
-one per block and day is cheaper overall than drawing from a counter-based Philox stream).
+Each decision (``sim.model.streams.VECTOR_DECISIONS``) has its own streams, so strategies are
+compared on common random numbers decision by decision, not only until their days differ:
+
+- what belongs to a prospect's day (being ``free`` at a call's minute, an item ``read`` at a
+  session) takes row k of the decision's stream keyed by (seed, block, day): the k-th such
+  event of the prospect that day, as the DES draws a day's meetings and a session's
+  competitors per prospect-day;
+- what belongs to the prospect (``pickup``, ``page`` answered, ``response``, email
+  ``tracking``) takes row k of the stream keyed by (seed, block, k): the prospect's k-th such
+  decision over the run, as the DES draws them in order from one stream per prospect. A
+  prospect's first response is the same number under every strategy, whenever it comes.
+
 Rows are drawn lazily, a whole block at a time, so every prospect has the same numbers
-whatever chunk it is simulated in, however many workers run, and whichever strategy it faces
-(until the strategies make it draw differently).
+whatever chunk it is simulated in and however many workers run.
 """
 
 from __future__ import annotations
@@ -14,13 +22,16 @@ import numpy as np
 from numpy.random import Generator
 from numpy.typing import NDArray
 
-from sim.model.streams import BLOCK, blocks_of, stream
+from sim.model.streams import BLOCK, VECTOR_DECISIONS, blocks_of, stream
 
 
-class DayDraws:
-    """Uniforms for one chunk of prospects ``start`` to ``stop - 1`` on one day at a time."""
+class DecisionDraws:
+    """One decision's uniforms for a chunk of prospects ``start`` to ``stop - 1``: row k holds
+    every prospect's k-th uniform of the day (``daily``) or of the run."""
 
-    def __init__(self, seed: int, start: int, stop: int) -> None:
+    def __init__(self, name: str, seed: int, start: int, stop: int, daily: bool) -> None:
+        self.daily = daily
+        self.name = f"vec:{name}"
         self.seed = seed
         self.start = start
         self.stop = stop
@@ -31,23 +42,35 @@ class DayDraws:
         self.used = 0
         self._gens: list[Generator] = []
         self.day = -1
+        self.dirty = False
 
     def new_day(self, day: int) -> None:
+        if not self.daily:
+            return
         self.day = day
-        self.counter[:] = 0
+        if self.dirty:
+            self.counter[:] = 0
+            self.dirty = False
         self.used = 0
         self._gens = []
 
+    def _generators(self) -> list[Generator]:
+        """The row's stream per block: keyed by the day (a daily decision), or by the row."""
+        if self.daily:
+            if not self._gens:
+                self._gens = [stream(self.seed, self.name, b, self.day) for b in self.blocks]
+            return self._gens
+        return [stream(self.seed, self.name, b, self.used) for b in self.blocks]
+
     def _draw_row(self) -> None:
-        if not self._gens:
-            self._gens = [stream(self.seed, "vec:day", b, self.day) for b in self.blocks]
+        gens = self._generators()
         if self.used == len(self.table):
-            grown = np.empty((max(4, 2 * len(self.table)), self.stop - self.start))
+            grown = np.empty((max(2, 2 * len(self.table)), self.stop - self.start))
             grown[: self.used] = self.table[: self.used]
             self.table = grown
         row = self.table[self.used]
         n = self.stop - self.start
-        for b, g in zip(self.blocks, self._gens, strict=True):
+        for b, g in zip(self.blocks, gens, strict=True):
             first = b * BLOCK - self.start  # the block's first prospect, chunk-local
             lo, hi = max(first, 0), min(first + BLOCK, n)
             if hi - lo == BLOCK:
@@ -64,4 +87,30 @@ class DayDraws:
         while self.used <= int(k.max()):
             self._draw_row()
         self.counter[idx] += 1
+        self.dirty = True
         return np.asarray(self.table[k, idx], dtype=float)
+
+
+DAILY = ("free", "read")
+"""Decisions keyed by the day; the others are keyed by their rank over the run."""
+
+
+class DayDraws:
+    """Every decision's uniforms for one chunk, one business day at a time."""
+
+    def __init__(self, seed: int, start: int, stop: int) -> None:
+        self.decisions = {
+            name: DecisionDraws(name, seed, start, stop, daily=name in DAILY)
+            for name in VECTOR_DECISIONS
+        }
+
+    def new_day(self, day: int) -> None:
+        for d in self.decisions.values():
+            d.new_day(day)
+
+    def take(self, decision: str, idx: NDArray[np.int64]) -> NDArray[np.float64]:
+        """The next uniform for ``decision`` of each prospect in ``idx``."""
+        return self.decisions[decision].take(idx)
+
+
+__all__ = ["DayDraws", "DecisionDraws"]

@@ -15,6 +15,8 @@ from sim.run import simulate
 from sim.strategy.library import library_names
 from sim.validation.agreement import compare_engines, format_agreement
 
+pytestmark = pytest.mark.slow
+
 DES_PROSPECTS = 1200
 VECTOR_PROSPECTS = 60_000
 SCENARIO = Scenario(calendar={"horizon_days": 40})

@@ -19,8 +19,10 @@ import yaml
 
 from sim.sweep import load_spec, run_sweep
 from sim.sweep.spec import SWEEP_DIR
-from tests.test_cli import ROOT
-from tests.test_sweep_run import assert_same_tables, followup_here
+from tests.helpers import ROOT
+from tests.sweep.test_sweep_run import assert_same_tables, followup_here
+
+pytestmark = pytest.mark.slow
 
 DASK = Path(sys.executable).parent / "dask"
 

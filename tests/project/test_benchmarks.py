@@ -11,7 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 RATE = re.compile(r"([\d,]+) prospect-days/s")
 
 
@@ -61,3 +65,10 @@ def test_approximations_prints_both_stress_strategies() -> None:
     for name in ("three-calls-one-morning", "two-emails-one-window"):
         assert f"== {name}" in out
     assert out.count("through_after_miss") == 2 and out.count("meeting_rate") == 2
+
+
+def test_pairing_prints_a_ratio_per_metric() -> None:
+    out = _run("pairing.py", "--prospects", "600", "--workers", "1")
+    for metric in ("meeting", "reach", "opt-out"):
+        found = re.search(rf"{metric}\s+unpaired / paired variance: median ([\d.]+)", out)
+        assert found and float(found.group(1)) >= 0.5

@@ -20,7 +20,9 @@ import matplotlib.image
 import pytest
 
 from sim.viz.render import CHART_NAMES
-from tests.test_cli import followup
+from tests.helpers import followup
+
+pytestmark = pytest.mark.slow
 
 CHROMIUM_FLAGS = (
     "--headless",

@@ -21,6 +21,8 @@ from sim.io.loader import SCENARIO_DIR, load_scenario
 from sim.model.scenario import Scenario
 from sim.run import RunResult, simulate
 
+pytestmark = pytest.mark.slow
+
 SEED = 20250517
 REPLIES = ("positive", "no", "lost")
 """A reply is any written or spoken answer: interested, a no, or "we bought elsewhere"."""

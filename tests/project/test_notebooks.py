@@ -1,5 +1,5 @@
-"""The notebooks are committed without outputs; pytest executes them (nbmake, see the
-``[tool.pytest.ini_options]`` of pyproject.toml), so here only their saved state is checked."""
+"""The notebooks are committed without outputs; ``make test`` executes them (nbmake, see the
+Makefile's ``pytest`` target), so here only their saved state is checked."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
 
 def test_the_notebooks_are_there() -> None:

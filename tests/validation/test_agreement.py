@@ -17,6 +17,8 @@ from sim.strategy.library import get_strategy
 from sim.validation.agreement import compare_engines, format_agreement
 from sim.validation.scenarios import validation_scenarios
 
+pytestmark = pytest.mark.slow
+
 DES_PROSPECTS = 2000
 VECTOR_PROSPECTS = 100_000
 SEED = 7

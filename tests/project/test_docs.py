@@ -46,7 +46,9 @@ from sim.results.summary import METRICS, SUMMARY_COLUMNS
 from sim.results.tables import BY_ATTEMPT_COLUMNS, COMPARISON_COLUMNS, TOUCH_STATS_COLUMNS
 from sim.run.write import RUN_FILES
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 GUIDE = sorted((DOCS / "guide").glob("*.md"))
 RUN_PAGES = [*GUIDE, DOCS / "sweeps.md"]

@@ -28,7 +28,7 @@ from sim.results.week import Week
 from sim.run import RunResult, simulate
 from sim.strategy.library import get_strategy
 from tests.conftest import make_scenario
-from tests.test_cli import followup
+from tests.helpers import followup
 
 plt.switch_backend("Agg")
 

@@ -27,7 +27,9 @@ from sim.sweep import SweepResult, load_spec, run_sweep
 from sim.sweep.spec import spec_from_dict
 from sim.sweep.store import DIFFERENCE_COLUMNS, RESULT_COLUMNS, SUMMARY_COLUMNS
 from sim.sweep.tasks import PAIR_METRICS
-from tests.test_cli import ROOT
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow
 
 STRATEGIES = ["one-and-done", "breakup-after-two", "persistent-until-no"]
 TINY: dict[str, Any] = {

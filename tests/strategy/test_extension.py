@@ -12,7 +12,7 @@ from sim.model.scenario import Scenario
 from sim.run import simulate
 from sim.validation.agreement import compare_engines
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "custom_strategy.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "custom_strategy.py"
 
 
 def _strategy() -> object:

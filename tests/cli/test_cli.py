@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,21 +18,7 @@ from sim.results.tables import (
 )
 from sim.run import simulate
 from sim.run.precision import precision_lines
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def followup(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+from tests.helpers import ROOT, followup
 
 
 def test_run_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
