@@ -47,7 +47,8 @@ ZERO_WEIGHTS = {
 
 def quiet_patch(p_positive: float = 0.2) -> dict[str, Any]:
     """Loads, annoyance, urgency dynamics, away periods, priming and habituation switched off;
-    every engaged prospect replies positively with chance ``p_positive`` and never says no."""
+    every engaged prospect replies positively with chance ``p_positive``, never says no or "not
+    now", and a live conversation is like a read (no push to a decision)."""
     b = logit(p_positive)
     const0 = {"kind": "constant", "value": 0.0}
     return {
@@ -68,6 +69,9 @@ def quiet_patch(p_positive: float = 0.2) -> dict[str, Any]:
         "response": {
             "b_pos": {"buyer": b, "info_seeker": b, "non_fit": b},
             "b_no": {"buyer": 0.0, "info_seeker": 0.0, "non_fit": 0.0},
+            "b_not_now": {"buyer": -20.0, "info_seeker": -20.0, "non_fit": -20.0},
+            "w_live_not_now": 0.0,
+            "w_settle": 0.0,
             **ZERO_WEIGHTS,
         },
     }

@@ -13,7 +13,7 @@ from sim.docgen.fallback import FALLBACK
 from sim.docgen.fields import attribute_docs, bounds, class_doc, field_doc, type_name
 from sim.docgen.markdown import code, one_line, table, yaml_inline
 from sim.model.channels import Channel
-from sim.results.summary import TABLE_COLUMNS
+from sim.results.summary import PERCENT, TABLE_COLUMNS
 from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
 from sim.strategy.cadence import CadenceSpec, PhaseSpec, StepSpec
 
@@ -103,6 +103,8 @@ def table_columns() -> str:
     for heading_, metric, digits in TABLE_COLUMNS:
         if digits is None:
             shown = "percent, with its 95% interval"
+        elif digits == PERCENT:
+            shown = "percent (its interval in summary.csv)"
         else:
             shown = f"{digits} decimal" + ("" if digits == 1 else "s")
         rows.append([code(heading_), code(metric), shown])

@@ -13,14 +13,15 @@ from scipy.special import expit, ndtr, pdtr
 from scipy.stats import binom, poisson
 
 from sim.model.meetings import meeting_load, meeting_start_rates, occupancy_from_rates, survival
-from sim.model.scenario import Response, Salience, Scenario, Screening
+from sim.model.scenario import Discovery, Response, Salience, Scenario, Screening
 
 Array = NDArray[np.float64]
 _EPS = 1e-12
 
-# Response codes, in the order of the multinomial logit's outcomes.
-IGNORE, POSITIVE, NO = 0, 1, 2
-RESPONSE_NAMES = ("ignore", "positive", "no")
+# Response codes (the touch log's ``response``): the logit's outcomes, then "lost" (the
+# prospect says they bought elsewhere) and "not now".
+IGNORE, POSITIVE, NO, LOST, NOT_NOW = 0, 1, 2, 3, 4
+RESPONSE_NAMES = ("ignore", "positive", "no", "lost", "not_now")
 
 
 def logit(p: ArrayLike) -> Array:
@@ -240,11 +241,13 @@ def p_pickup(
     promise_kept: ArrayLike = 0,
     reciprocity: ArrayLike = 0,
     favored_phone: ArrayLike = 0,
+    bonus: ArrayLike = 0,
 ) -> Array:
     """Chance that a free prospect picks up a ringing phone (caller-ID screening).
 
     ``known``: the number is a known sales number (never true for a blocked number).
-    Annoyance lowers the chance only for a known number; a promise kept raises it.
+    Annoyance lowers the chance only for a known number; a promise kept raises it. ``bonus``:
+    further logit terms (the weekday; a fresh inquirer's attention, ``attention``).
     """
     k = np.asarray(known, dtype=bool)
     base = np.where(k, logit(scr.known_sales), logit(scr.unknown))
@@ -254,8 +257,36 @@ def p_pickup(
         + scr.promise_bonus * np.asarray(promise_kept)
         + scr.reciprocity_weight * np.asarray(reciprocity)
         + scr.favored_bonus * np.asarray(favored_phone)
+        + np.asarray(bonus, dtype=float)
     )
     return np.asarray(expit(eta), dtype=float)
+
+
+def since_inquiry(
+    arrival_day: ArrayLike, arrival_minute: ArrayLike, day: int, minute: ArrayLike
+) -> Array:
+    """Minutes on the clock from a prospect's arrival (inquiry) to ``minute`` of ``day``
+    (nights included; negative before the arrival)."""
+    days = day - np.asarray(arrival_day, dtype=float)
+    return np.asarray(
+        days * 1440 + np.asarray(minute, dtype=float) - np.asarray(arrival_minute, dtype=float),
+        dtype=float,
+    )
+
+
+def fading(bonus: float, elapsed: ArrayLike, scale: float) -> Array:
+    """``bonus * exp(-elapsed / scale)`` after the inquiry (0 before it or without a bonus)."""
+    e = np.asarray(elapsed, dtype=float)
+    if bonus == 0:
+        return np.zeros(e.shape)
+    return np.asarray(np.where(e >= 0, bonus * np.exp(-np.maximum(e, 0.0) / scale), 0.0))
+
+
+def p_discovery(disc: Discovery, urgency: ArrayLike, theta: float) -> Array:
+    """Chance that a buyer below the pain threshold who responds positively books a discovery
+    meeting: ``expit(logit(at_threshold) + per_unit * (u - theta))``."""
+    u = np.asarray(urgency, dtype=float)
+    return np.asarray(expit(logit(disc.at_threshold) + disc.per_unit * (u - theta)), dtype=float)
 
 
 # --- the response decision ------------------------------------------------------------------
@@ -277,15 +308,22 @@ def response_probs(
     escalated: ArrayLike = 0,
     referral: ArrayLike = 0,
     habituation_count: ArrayLike = 0,
-) -> tuple[Array, Array]:
-    """(P(positive), P(no)) of the multinomial logit over {positive, no, ignore}.
+    interest: ArrayLike = 0,
+) -> tuple[Array, Array, Array]:
+    """(P(positive), P(no), P(not now)) of the multinomial logit over {positive, no, not now,
+    no decision}.
 
     ``say_no`` is the chance of saying no out loud (fear, lifted by permission); it enters
-    ``eta_no`` as its log-odds, so a prospect with ``say_no = 0`` never says no.
+    ``eta_no`` as its log-odds, so a prospect with ``say_no = 0`` never says no. A live
+    conversation makes "not now" likelier and "no decision" rarer (``w_live_not_now``,
+    ``w_settle``). ``interest``: a further logit term on positive (a fresh inquiry).
     """
     seg = np.asarray(segment, dtype=int)
     b_pos = np.array([resp.b_pos.buyer, resp.b_pos.info_seeker, resp.b_pos.non_fit])[seg]
     b_no = np.array([resp.b_no.buyer, resp.b_no.info_seeker, resp.b_no.non_fit])[seg]
+    nn = resp.b_not_now
+    b_not_now = np.array([nn.buyer, nn.info_seeker, nn.non_fit])[seg]
+    lv = np.asarray(live, dtype=float)
     eta_pos = (
         b_pos
         + resp.w_urgency * np.asarray(in_market)
@@ -299,24 +337,39 @@ def response_probs(
         + resp.w_escalated * np.asarray(escalated)
         + resp.w_referral * np.asarray(referral)
         - resp.w_habituation * np.asarray(habituation_count)
+        + np.asarray(interest, dtype=float)
     )
     q = np.clip(np.asarray(say_no, dtype=float), 0.0, 1 - _EPS)
     with np.errstate(divide="ignore"):
         log_odds_no = np.log(q) - np.log1p(-q)
     eta_no = b_no + log_odds_no + resp.w_breakup_no * np.asarray(breakup)
-    top = np.maximum(np.maximum(eta_pos, eta_no), 0.0)
+    eta_not_now = b_not_now + resp.w_live_not_now * lv
+    eta_ignore = -resp.w_settle * lv
+    top = np.maximum(np.maximum(np.maximum(eta_pos, eta_no), eta_not_now), eta_ignore)
     e_pos = np.exp(eta_pos - top)
     e_no = np.exp(eta_no - top)
-    e_ign = np.exp(-top)
-    total = e_pos + e_no + e_ign
-    return np.asarray(e_pos / total, dtype=float), np.asarray(e_no / total, dtype=float)
+    e_not_now = np.exp(eta_not_now - top)
+    total = e_pos + e_no + e_not_now + np.exp(eta_ignore - top)
+    return (
+        np.asarray(e_pos / total, dtype=float),
+        np.asarray(e_no / total, dtype=float),
+        np.asarray(e_not_now / total, dtype=float),
+    )
 
 
-def choose_response(u: ArrayLike, p_pos: ArrayLike, p_no: ArrayLike) -> NDArray[np.int8]:
-    """Response code from one uniform: positive below p_pos, then no, else ignore."""
+def choose_response(
+    u: ArrayLike, p_pos: ArrayLike, p_no: ArrayLike, p_not_now: ArrayLike = 0
+) -> NDArray[np.int8]:
+    """Response code from one uniform: positive below p_pos, then no, then not now, else no
+    decision (ignore)."""
     uu = np.asarray(u)
     pp = np.asarray(p_pos)
-    out = np.where(uu < pp, POSITIVE, np.where(uu < pp + np.asarray(p_no), NO, IGNORE))
+    pn = pp + np.asarray(p_no)
+    out = np.where(
+        uu < pp,
+        POSITIVE,
+        np.where(uu < pn, NO, np.where(uu < pn + np.asarray(p_not_now), NOT_NOW, IGNORE)),
+    )
     return out.astype(np.int8)
 
 

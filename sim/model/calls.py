@@ -10,7 +10,7 @@ conversation or a read.
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.model.behaviour import in_working_hours, p_pickup
+from sim.model.behaviour import NOT_NOW, in_working_hours, p_pickup
 from sim.model.channels import Channel
 from sim.model.clock import NEVER
 from sim.model.dynamics import charge_voicemail, engage, perceive
@@ -83,6 +83,7 @@ def call(w: Touching, day: int, t: Touches) -> None:
             promise_kept=kept[cand],
             reciprocity=st.reciprocity[c],
             favored_phone=w.traits.favored[c] == 1,
+            bonus=w.pickup_bonus(c, day, minute[cand]),
         )
         picked[cand] = w.draws.uniform("pickup", c) < p
         if w.tracer is not None:
@@ -209,6 +210,7 @@ def respond(
         template=template,
         attempt=attempt,
         u_response=w.draws.uniform("response", idx),
+        interest=w.interest(idx, day, minute),
     )
     w.log.set("response", record, code)
     if before is not None:
@@ -217,19 +219,32 @@ def respond(
             f" (status {Status(a).name} -> {Status(b).name})" if a != b else ""
             for a, b in zip(before, after, strict=True)
         ]
-        words = np.array(
-            ("ignores it", "responds positively", "says no", "says they bought elsewhere")
-        )
+        said = [
+            _decision_words(int(c), live, int(cb))
+            for c, cb in zip(code, w.obs.callback_day[idx], strict=True)
+        ]
         w.note(
             idx,
             day,
             minute,
             "decides",
-            "{words}{change}",
-            words=words[code],
+            "{said}{change}",
+            said=said,
             change=change,
             response=np.array(RESPONSE_LABELS)[code + 1],
         )
+
+
+def _decision_words(code: int, live: bool, callback: int) -> str:
+    """What the prospect decided, as the story tells it."""
+    if code == NOT_NOW:
+        return f"says not now: call back on day {callback}"
+    return (
+        "comes to no decision" if live else "ignores it",
+        "responds positively",
+        "says no",
+        "says they bought elsewhere",
+    )[code]
 
 
 # -- the other touches -------------------------------------------------------------------------

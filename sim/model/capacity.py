@@ -22,6 +22,7 @@ from sim.model.scenario import Scenario
 from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
 
 I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
 Priority = Literal["follow_ups", "new"]
 PRIORITIES: tuple[Priority, ...] = ("follow_ups", "new")
 WEEK = 5
@@ -44,11 +45,13 @@ class Books:
         return cls(rep.book_size(sc.horizon), rep.new_per_day, rep.minutes_per_day, sc.horizon)
 
     @classmethod
-    def observed(cls, sc: Scenario, obs: Observations, ids: I64) -> Books:
+    def observed(cls, sc: Scenario, obs: Observations, ids: I64, arrival_minute: F64) -> Books:
         """The scenario's books, with the rep's knowledge of prospects ``ids`` (the rows of
-        ``obs``) set from them: arrival days, and whether arrivals are staggered."""
+        ``obs``) set from them: arrival days and minutes (the traits'), and whether arrivals
+        are staggered."""
         books = cls.of(sc)
         obs.arrival_day[:] = books.arrival_day(ids)
+        obs.arrival_minute[:] = arrival_minute
         obs.staggered = books.staggered
         return books
 

@@ -18,19 +18,24 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sim.model.behaviour import (
+    IGNORE,
+    LOST,
     NO,
+    NOT_NOW,
     POSITIVE,
     choose_response,
     decay_factor,
     inbound_chance,
     ou_step,
+    p_discovery,
     response_probs,
 )
 from sim.model.channels import FAVORED_CODE, Channel
+from sim.model.clock import NEVER
 from sim.model.outcomes import Status
 from sim.model.population import BUYER, INFO_SEEKER, NON_FIT, DayLife
 from sim.model.scenario import Scenario
-from sim.model.state import LOST, Index, State
+from sim.model.state import Index, State
 from sim.strategy.base import Observations, Opt
 
 # --- the day -------------------------------------------------------------------------------
@@ -63,6 +68,7 @@ def start_day(
     now = st.u[b] >= ou.theta
     crossed = now & ~st.was_in_market[b] & old
     st.was_in_market[b] = now
+    resolve_wins(sc, st, day, b)
     # the day's market uniform decides the competitor; on the day the need arises it first
     # decides the inbound call (below q), and (u - q) / (1 - q), uniform again, the competitor
     u_competitor = today.u_market[b]
@@ -154,22 +160,56 @@ def _contact(st: State, obs: Observations, idx: Index, day: int, attempt: ArrayL
 
 
 def _book_meeting(
-    sc: Scenario, st: State, obs: Observations, idx: Index, day: int, attempt: ArrayLike
-) -> None:
+    sc: Scenario, st: State, obs: Observations, idx: Index, day: int, attempt: ArrayLike,
+    discovery: ArrayLike = False,
+) -> None:  # fmt: skip
     """A meeting is booked on ``day`` by touch ``attempt`` (for an inbound call: the touches
-    made before it); a buyer's win is decided now."""
+    made before it). A buyer's win is decided now, unless it is a ``discovery`` meeting (booked
+    while the need is below the threshold): then it waits for the need to rise within the
+    sales cycle (``resolve_wins``)."""
+    disc = np.asarray(discovery, dtype=bool)
     st.status[idx] = Status.meeting
     st.meeting_day[idx] = day
     st.meeting_attempt[idx] = attempt
-    st.won[idx] = (st.traits.segment[idx] == BUYER) & (st.traits.u_win[idx] < sc.response.p_win)
+    st.discovery[idx] = disc
+    buyer_wins = (st.traits.segment[idx] == BUYER) & (st.traits.u_win[idx] < sc.response.p_win)
+    st.won[idx] = buyer_wins & ~disc
+    st.win_deadline[idx] = np.where(disc, day + sc.response.sales_cycle_days, NEVER)
     obs.closed[idx] = True
     obs.last_positive_day[idx] = day
+
+
+def resolve_wins(sc: Scenario, st: State, day: int, buyers: NDArray[np.int64]) -> None:
+    """Day start, after the urgency step: a discovery meeting is won when the buyer's need
+    rises above the threshold within the sales cycle (and ``u_win < p_win``, as for any
+    meeting); past the cycle it is lost."""
+    pending = buyers[st.win_deadline[buyers] > NEVER]
+    if not len(pending):
+        return
+    arisen = st.u[pending] >= sc.urgency.theta
+    st.won[pending] = arisen & (st.traits.u_win[pending] < sc.response.p_win)
+    done = arisen | (day > st.win_deadline[pending])
+    st.win_deadline[pending[done]] = NEVER
 
 
 def _say_no(st: State, obs: Observations, idx: Index, day: int) -> None:
     st.said_no[idx] = True
     st.status[idx] = np.where(st.absorbed(idx), st.status[idx], Status.said_no)
     obs.last_no_day[idx] = day
+
+
+def _not_now(
+    sc: Scenario, st: State, obs: Observations, idx: Index, day: int, u: ArrayLike
+) -> None:
+    """ "Not now": the prospect names a callback day (``u`` uniform picks it) and the rep notes
+    it; the status becomes nurture (unless absorbed)."""
+    cb = sc.response.callback
+    span = cb.max_days - cb.min_days + 1
+    delay = cb.min_days + np.minimum((np.asarray(u) * span).astype(np.int64), span - 1)
+    st.said_not_now[idx] = True
+    st.status[idx] = np.where(st.absorbed(idx), st.status[idx], Status.nurture)
+    obs.last_not_now_day[idx] = day
+    obs.callback_day[idx] = day + delay
 
 
 def engage(
@@ -185,22 +225,30 @@ def engage(
     template: ArrayLike,
     attempt: ArrayLike,
     u_response: ArrayLike,
+    interest: ArrayLike = 0,
 ) -> NDArray[np.int8]:
-    """The prospect engages (picks up, or reads): the response logit and what follows.
+    """The prospect engages (picks up, or reads): the response and what follows.
 
-    ``template`` is the template index, or -1 for a varied template (no habituation).
-    Returns the response code for the touch log (0 ignore, 1 positive, 2 no, 3 lost).
+    The logit (``behaviour.response_probs``) gives positive, no, not now or no decision. A
+    positive buyer in market books a meeting; below the threshold, a discovery meeting with
+    the chance ``behaviour.p_discovery`` gives, else "not now"; an info seeker talks (or, denied
+    information, meets or goes with a no); a non-fit's positive is a no. ``template`` is the
+    template index, or -1 for a varied one (no habituation); ``interest``: a further logit
+    term on positive. Returns the response code for the touch log (``behaviour.RESPONSE_NAMES``:
+    0 no decision, 1 positive, 2 no, 3 lost, 4 not now). The one uniform ``u_response`` picks
+    the response, and, rescaled within it, the discovery meeting and the callback day.
     """
     f = np.asarray(flags, dtype=np.int64)
     ch = np.asarray(channel)
     tpl = np.asarray(template, dtype=np.int64)
+    u = np.asarray(u_response, dtype=float)
     seg = st.traits.segment[idx]
     counted = tpl >= 0
     fear = sc.population.fear
     say_no = np.where(st.permission[idx], fear.with_permission, fear.say_no)
     in_market = st.in_market(sc, idx)
     fav_code = _FAVORED_CODE[ch]
-    p_pos, p_no = response_probs(
+    p_pos, p_no, p_not_now = response_probs(
         sc.response,
         say_no,
         segment=seg,
@@ -215,42 +263,60 @@ def engage(
         escalated=st.escalated[idx],
         referral=ch == Channel.referral,
         habituation_count=st.habituation_count(tpl, idx),
+        interest=interest,
     )
-    code = choose_response(u_response, p_pos, p_no)
+    code = choose_response(u, p_pos, p_no, p_not_now)
     lost = st.status[idx] == Status.bought_elsewhere
     code = np.where(lost, LOST, code).astype(np.int8)
     # consequences
     positive = code == POSITIVE
+    withheld = (f & Opt.withhold_info) != 0
+    # given positive, u / p_pos is uniform: it decides a discovery meeting, and the rest of it
+    # the callback day of a buyer who is not ready
+    v = np.where(positive, u / np.maximum(p_pos, 1e-300), 0.0)
+    disc_p = p_discovery(sc.response.discovery, st.u[idx], sc.urgency.theta)
+    below = positive & (seg == BUYER) & ~in_market
+    discovery = below & (v < disc_p)
     meet = positive & (
         ((seg == BUYER) & in_market)
+        | discovery
         | (
             (seg == INFO_SEEKER)
-            & ((f & Opt.withhold_info) != 0)
+            & withheld
             & (st.traits.u_withhold[idx] < sc.response.info_seeker_meeting_if_withheld)
         )
     )
     # a non-fit prospect who talks says no; an info seeker denied information who will not
-    # meet goes away with a no
-    withheld = (f & Opt.withhold_info) != 0
+    # meet goes away with a no; a buyer not ready for a meeting says "not now"
     no_after_talk = positive & ~meet & ((seg == NON_FIT) | ((seg == INFO_SEEKER) & withheld))
-    code = np.where(no_after_talk, NO, code).astype(np.int8)
-    nurture = positive & ~meet & (seg == BUYER)
+    not_ready = below & ~discovery
+    code = np.where(no_after_talk, NO, np.where(not_ready, NOT_NOW, code)).astype(np.int8)
     conversing = positive & ~meet & (seg == INFO_SEEKER) & ~withheld
-    contact = (np.asarray(live) != 0) | (code != 0)
+    not_now = code == NOT_NOW
+    # the uniform that picks the callback day: within not now's own slice of u, or within the
+    # part of a positive's slice that did not book a discovery meeting
+    u_callback = np.where(
+        not_ready,
+        (v - disc_p) / np.maximum(1 - disc_p, 1e-300),
+        (u - p_pos - p_no) / np.maximum(p_not_now, 1e-300),
+    )
+    contact = (np.asarray(live) != 0) | (code != IGNORE)
     if np.any(contact):
         who, att = _select(idx, contact, attempt)
         _contact(st, obs, who, day, att)
     _apply(st, obs, idx, lost, lambda w: _lost(obs, w, day))
     _apply(st, obs, idx, code == NO, lambda w: _say_no(st, obs, w, day))
-    _apply(st, obs, idx, nurture | conversing, lambda w: _talked(st, obs, w, day))
-    if np.any(nurture | conversing):
-        open_ = ~st.absorbed(idx)
-        st.status[idx] = np.where(
-            nurture & open_, Status.nurture, np.where(
-                conversing & open_, Status.conversing, st.status[idx]))  # fmt: skip
+    if np.any(not_now):
+        who, uc = _select(idx, not_now, np.clip(u_callback, 0.0, 1.0))
+        _not_now(sc, st, obs, who, day, uc)
+    if np.any(conversing):
+        who, _ = _select(idx, conversing, 0)
+        obs.last_positive_day[who] = day
+        st.status[who] = np.where(st.absorbed(who), st.status[who], Status.conversing)
     if np.any(meet):
         who, att = _select(idx, meet, attempt)
-        _book_meeting(sc, st, obs, who, day, att)
+        _, disc = _select(idx, meet, discovery)
+        _book_meeting(sc, st, obs, who, day, att, disc)
     if np.any(counted):
         st.habituation.reshape(-1)[st.habituation_at(tpl, idx)] += counted.astype(np.int16)
     return code
@@ -269,10 +335,6 @@ def track_open(
         who, _ = _select(idx, shown, 0)
         obs.last_open_day[who] = day
     return np.asarray(shown)
-
-
-def _talked(st: State, obs: Observations, idx: Index, day: int) -> None:
-    obs.last_positive_day[idx] = day
 
 
 def _lost(obs: Observations, idx: Index, day: int) -> None:

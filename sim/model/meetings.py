@@ -30,9 +30,17 @@ def meeting_start_rates(meetings: Meetings, calendar_mid_start: float, hours: fl
         meetings.share,
         meetings.min_minutes,
         meetings.max_minutes,
-        tuple(sorted(meetings.hour_profile.items())),
+        hour_weights(meetings),
         float(calendar_mid_start),
         float(hours),
+    )
+
+
+def hour_weights(meetings: Meetings) -> tuple[tuple[int, float], ...]:
+    """(hour, weight) of meeting starts: the profile's weights to the power ``hour_contrast``."""
+    return tuple(
+        (hour, float(w) ** meetings.hour_contrast if w > 0 else 0.0)
+        for hour, w in sorted(meetings.hour_profile.items())
     )
 
 
@@ -63,7 +71,7 @@ def _profile_shape(profile: tuple[tuple[int, float], ...]) -> Array:
 def max_meeting_share(meetings: Meetings, mid_start: float, hours: float) -> float:
     """The largest share of the working day meetings can fill with this hour profile (the
     share of working minutes that some meeting start can cover)."""
-    shape = _profile_shape(tuple(sorted(meetings.hour_profile.items())))
+    shape = _profile_shape(hour_weights(meetings))
     reach = occupancy_from_rates(shape, meetings.min_minutes, meetings.max_minutes) > 0
     return float(reach[round(mid_start) : round(mid_start + hours * 60)].mean())
 

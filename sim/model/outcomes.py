@@ -54,6 +54,8 @@ PROSPECT_COLUMNS = [
     "first_contact_attempt",
     "meeting_day",
     "meeting_attempt",
+    "discovery",
+    "said_not_now",
     "touches",
     "rep_minutes",
     "cost",
@@ -66,7 +68,11 @@ PROSPECT_COLUMNS = [
 """Per-prospect outcome table. Days and attempts are NaN when it never happened; days count
 from the start of the run (``arrival_day``: when the prospect reached the rep, 0 unless the
 scenario's ``rep`` block sets arrivals); ``rep`` is the rep's book (-1 without books) and
-``rep_weeks`` the prospect's share of that rep's weeks (see ``sim.model.capacity``)."""
+``rep_weeks`` the prospect's share of that rep's weeks (see ``sim.model.capacity``). A
+meeting's source: ``inbound`` (the prospect called when the need arose), else the cadence's
+touch number ``meeting_attempt`` booked it (for an inbound meeting, the touches made before);
+``discovery``: booked while the buyer's need was below the threshold (won only if the need
+rises within the sales cycle). ``said_not_now``: the prospect asked to be called back later."""
 
 TOUCH_COLUMNS = [
     "strategy",
@@ -88,6 +94,6 @@ TOUCH_COLUMNS = [
 """Touch log: one row per touch, in order of prospect and attempt. ``response`` is none,
 ignore, positive, no (or lost)."""
 
-RESPONSE_LABELS = ("none", *RESPONSE_NAMES, "lost")
-"""Response codes in the touch log: -1 none, 0 ignore, 1 positive, 2 no, 3 lost (the
-prospect says they bought elsewhere)."""
+RESPONSE_LABELS = ("none", *RESPONSE_NAMES)
+"""Response codes in the touch log: -1 none, 0 ignore (no decision), 1 positive, 2 no, 3 lost
+(the prospect says they bought elsewhere), 4 not now (call me later)."""

@@ -51,6 +51,8 @@ class Traits:
     strategy, so strategies are compared on the same would-be customers)."""
     u_withhold: F
     """Uniform per prospect: an info seeker denied information agrees to meet when below."""
+    arrival_minute: F
+    """Minute of the arrival day the prospect inquires (0 without ``leads.arrival_hours``)."""
 
     def __len__(self) -> int:
         return len(self.segment)
@@ -101,12 +103,13 @@ class Life:
     away_until: I32
     daily: F
     u_market: F
-    in_office_share: float
+    in_office_shares: tuple[float, ...]
+    """The chance of being at the desk on each weekday, Monday to Friday."""
 
     def day(self, d: int) -> DayLife:
         return DayLife(
             self.z_urgency[d], d, self.away_until[d], self.daily[d], self.u_market[d],
-            self.in_office_share,
+            self.in_office_shares[d % 5],
         )  # fmt: skip
 
     def in_office(self, d: int, idx: slice | NDArray[np.int64] | int) -> NDArray[np.bool_]:
@@ -166,7 +169,21 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
         known0=known0,
         u_win=rng("win").random(n),
         u_withhold=rng("withhold").random(n),
+        arrival_minute=_arrival_minutes(scenario, rng("arrival_minute"), n),
     )
+
+
+def _arrival_minutes(scenario: Scenario, g: np.random.Generator, n: int) -> F:
+    """Inquiry minutes from the ``leads.arrival_hours`` profile: an hour by its weight, then a
+    uniform minute within it (all 0 without a profile)."""
+    profile = scenario.leads.arrival_hours
+    if not profile:
+        return np.zeros(n)
+    hours = np.array(sorted(profile))
+    weights = np.array([profile[h] for h in hours], dtype=float)
+    u = g.random((2, n))
+    hour = hours[_categorical(u[0], list(weights / weights.sum()))]
+    return np.asarray(hour * 60 + np.floor(u[1] * 60), dtype=float)
 
 
 _SPLIT = float(2**26)
@@ -231,7 +248,14 @@ class LifeStream:
                 (u_away / max(p, 1e-300) * span).astype(np.int64), span - 1
             )
             self.until[starts] = d + length - 1
-        return DayLife(z, d, self.until, daily, market, self.scenario.population.in_office)
+        return DayLife(z, d, self.until, daily, market, in_office_share(self.scenario, d))
+
+
+def in_office_share(scenario: Scenario, day: int) -> float:
+    """The chance of being at the desk on business day ``day``: ``in_office`` times the
+    weekday's multiplier."""
+    pop = scenario.population
+    return float(min(pop.in_office * pop.in_office_weekday.values()[day % 5], 1.0))
 
 
 def draw_life(scenario: Scenario, seed: int, start: int, stop: int) -> Life:
@@ -244,7 +268,7 @@ def draw_life(scenario: Scenario, seed: int, start: int, stop: int) -> Life:
         away_until=np.stack([x.away_until(slice(None)) for x in days]),
         daily=np.stack([x.daily for x in days]),
         u_market=np.stack([x.u_market for x in days]),
-        in_office_share=scenario.population.in_office,
+        in_office_shares=tuple(in_office_share(scenario, d) for d in range(5)),
     )
 
 

@@ -3,6 +3,8 @@
 This module is the one place where defaults are declared. ``docs/model.md`` says where each
 one comes from; ``scenarios/baseline.yaml`` spells every one of them out. Unknown keys are
 rejected everywhere, so a typo in a scenario file is an error, not a silently ignored value.
+It runs over 500 lines because every parameter block of the model is declared here, each with
+its default, its range and what it means, so that a reader finds them all in one place.
 """
 
 from __future__ import annotations
@@ -111,6 +113,10 @@ class Meetings(Params):
     max_minutes: int = Field(default=60, ge=5, le=480)
     hour_profile: dict[int, float] = Field(default_factory=_default_profile)
     """Relative rate of meeting starts by clock hour (hours not listed: no meetings start)."""
+    hour_contrast: float = Field(default=1.0, ge=0, le=10)
+    """Exponent applied to the hour profile's weights: above 1 the busy hours get busier and
+    the quiet ones quieter (the profile's shape is a modelling choice; its contrast is fitted
+    to the published contact rates by hour, docs/model.md section 11)."""
 
     @field_validator("hour_profile")
     @classmethod
@@ -131,6 +137,20 @@ class Meetings(Params):
         return self
 
 
+class Weekdays(Params):
+    """One number per business day of the week."""
+
+    mon: float = Field(default=0.0, ge=-10, le=10)
+    tue: float = Field(default=0.0, ge=-10, le=10)
+    wed: float = Field(default=0.0, ge=-10, le=10)
+    thu: float = Field(default=0.0, ge=-10, le=10)
+    fri: float = Field(default=0.0, ge=-10, le=10)
+
+    def values(self) -> tuple[float, float, float, float, float]:
+        """Monday to Friday (business day ``d`` is weekday ``d % 5``)."""
+        return (self.mon, self.tue, self.wed, self.thu, self.fri)
+
+
 class Screening(Params):
     known_sales: Prob = 0.25
     """Chance to pick up a free phone ringing from a known sales number."""
@@ -144,6 +164,8 @@ class Screening(Params):
     favored_bonus: float = Field(default=0.5, ge=0, le=20)
     page_answer: Prob = 0.6
     """Chance that a prospect paged by the operator comes to the phone."""
+    weekday: Weekdays = Field(default_factory=lambda: Weekdays())
+    """Logit offsets on picking up, by weekday (contact rates differ by day of the week)."""
 
 
 class Fear(Params):
@@ -186,6 +208,11 @@ class Population(Params):
     interruptions: Interruptions = Interruptions()
     meetings: Meetings = Meetings()
     in_office: Prob = 0.5
+    in_office_weekday: Weekdays = Field(
+        default_factory=lambda: Weekdays(mon=1.0, tue=1.0, wed=1.0, thu=1.0, fri=1.0)
+    )
+    """Multipliers of ``in_office`` by weekday (at most 1 / in_office each), so availability can
+    differ by day of the week."""
     fax_share: Prob = 0.3
     screening: Screening = Screening()
     tolerance: Distribution = Lognormal(median=6, sigma=0.5)
@@ -195,6 +222,17 @@ class Population(Params):
     initial_recall: Distribution = Constant(value=1.5)
     number_known: Prob = 1.0
     """Share of prospects who already know your number as a sales number."""
+
+    @model_validator(mode="after")
+    def _in_office_by_weekday(self) -> Population:
+        for day, m in zip(
+            ("mon", "tue", "wed", "thu", "fri"), self.in_office_weekday.values(), strict=True
+        ):
+            if m < 0 or self.in_office * m > 1 + 1e-9:
+                raise ValueError(
+                    f"in_office_weekday.{day} = {m:g}: in_office x multiplier must lie in [0, 1]"
+                )
+        return self
 
 
 class Urgency(Params):
@@ -309,8 +347,32 @@ class SegmentWeights(Params):
     non_fit: Weight
 
 
+class Discovery(Params):
+    """A buyer whose need is still below the pain threshold and who responds positively books a
+    discovery meeting with a chance that rises with urgency:
+    ``expit(logit(at_threshold) + per_unit * (u - theta))``."""
+
+    at_threshold: Prob = 0.5
+    per_unit: float = Field(default=2.0, ge=0, le=20)
+
+
+class Callback(Params):
+    """ "Not now": the prospect names a day to be called back, uniform on these business days
+    after the conversation, which the rep writes down (``Observations.callback_day``)."""
+
+    min_days: int = Field(default=5, ge=1, le=2000)
+    max_days: int = Field(default=40, ge=1, le=2000)
+
+    @model_validator(mode="after")
+    def _order(self) -> Callback:
+        if self.max_days < self.min_days:
+            raise ValueError("max_days must be >= min_days")
+        return self
+
+
 class Response(Params):
-    """The multinomial logit over {positive, no, ignore} when the prospect engages."""
+    """The multinomial logit over {positive, no, not now, no decision} when the prospect
+    engages (a live conversation or a message read), and what a positive response leads to."""
 
     b_pos: SegmentWeights = SegmentWeights(buyer=-1.0, info_seeker=0.0, non_fit=-2.5)
     b_no: SegmentWeights = SegmentWeights(buyer=-2.0, info_seeker=-1.5, non_fit=0.0)
@@ -326,7 +388,20 @@ class Response(Params):
     w_escalated: Weight = 0.8
     w_referral: Weight = 0.8
     w_habituation: Weight = 0.35
+    b_not_now: SegmentWeights = SegmentWeights(buyer=-3.0, info_seeker=-3.5, non_fit=-3.5)
+    """Base logit of "not now, call me later" (against no decision)."""
+    w_live_not_now: Weight = 3.5
+    """A live conversation makes "not now" likelier (the rep asks; a read message seldom gets
+    a "not now" reply)."""
+    w_settle: float = Field(default=2.5, ge=0, le=20)
+    """A live conversation pushes for a decision: the logit of ending it undecided is lowered
+    by this (call records close with a disposition)."""
+    discovery: Discovery = Field(default_factory=lambda: Discovery())
+    callback: Callback = Field(default_factory=lambda: Callback())
     p_win: Prob = 0.25
+    sales_cycle_days: int = Field(default=60, ge=1, le=2000)
+    """A discovery meeting (booked before the buyer's need is above the threshold) is won only
+    if the need rises above the threshold within this many business days."""
     info_seeker_meeting_if_withheld: Prob = 0.3
 
 
@@ -345,6 +420,37 @@ class Competitors(Params):
     """Chance per in-market day without a meeting with you that the prospect buys elsewhere."""
     r_competitor: float = Field(default=1.0, gt=0, le=1000)
     """Competitors' recall: the prospect calls you with chance r / (r + r_competitor)."""
+
+
+class Leads(Params):
+    """Inquiries that arrive at a minute of the day (web leads). With ``arrival_hours`` set, each
+    prospect arrives at a minute drawn from that hour profile on its arrival day; a prospect
+    who has just inquired is at the screen and expects a call: the chance of picking up and of a
+    positive response get bonuses that fade with the minutes and hours since the inquiry. A
+    cadence step may be timed in minutes after the arrival (``after``)."""
+
+    arrival_hours: dict[int, float] = Field(default_factory=dict)
+    """Relative rate of inquiries by clock hour; empty: prospects arrive at 00:00."""
+    attention_pickup: float = Field(default=0.0, ge=0, le=20)
+    """Logit bonus on picking up at the moment of the inquiry."""
+    attention_minutes: float = Field(default=10.0, gt=0, le=10_000)
+    """The pick-up bonus decays as ``exp(-minutes since the inquiry / this)``."""
+    interest_positive: float = Field(default=0.0, ge=0, le=20)
+    """Logit bonus on a positive response at the moment of the inquiry."""
+    interest_hours: float = Field(default=4.0, gt=0, le=1000)
+    """The interest bonus decays as ``exp(-hours since the inquiry / this)``."""
+
+    @field_validator("arrival_hours")
+    @classmethod
+    def _profile(cls, v: dict[int, float]) -> dict[int, float]:
+        for hour, w in v.items():
+            if not 0 <= hour <= 23:
+                raise ValueError(f"hours must be 0 to 23, got {hour}")
+            if w < 0:
+                raise ValueError(f"weights must be >= 0, got {w} at hour {hour}")
+        if v and sum(v.values()) <= 0:
+            raise ValueError("at least one hour must have a positive weight")
+        return v
 
 
 class Rep(Params):
@@ -402,6 +508,7 @@ class Scenario(Params):
     response: Response = Response()
     competitors: Competitors = Competitors()
     tracking: Tracking = Tracking()
+    leads: Leads = Leads()
     rep: Rep = Rep()
     strategies: list[str] = Field(
         default_factory=lambda: [

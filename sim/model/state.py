@@ -20,8 +20,6 @@ from sim.model.population import BUYER, Traits
 from sim.model.scenario import Scenario
 
 Index = int | NDArray[np.int64] | slice
-LOST = 3
-"""Response code in the touch log: the prospect says they bought elsewhere."""
 _CLOSED_STATUS = np.array([s in (Status.meeting, Status.opted_out) for s in Status])
 
 
@@ -58,6 +56,9 @@ class State:
     first_contact_attempt: NDArray[np.float64] = field(init=False)
     meeting_day: NDArray[np.float64] = field(init=False)
     meeting_attempt: NDArray[np.float64] = field(init=False)
+    discovery: NDArray[np.bool_] = field(init=False)
+    win_deadline: NDArray[np.int32] = field(init=False)
+    said_not_now: NDArray[np.bool_] = field(init=False)
     u_competitor: NDArray[np.float64] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +91,9 @@ class State:
         self.first_contact_attempt = np.full(n, np.nan)
         self.meeting_day = np.full(n, np.nan)
         self.meeting_attempt = np.full(n, np.nan)
+        self.discovery = np.zeros(n, dtype=bool)
+        self.win_deadline = np.full(n, NEVER, dtype=np.int32)
+        self.said_not_now = np.zeros(n, dtype=bool)
         self.u_competitor = np.ones(n)
 
     def outcome_columns(self, first_id: int) -> dict[str, NDArray[np.generic]]:
@@ -110,6 +114,8 @@ class State:
             "first_contact_attempt": self.first_contact_attempt,
             "meeting_day": self.meeting_day,
             "meeting_attempt": self.meeting_attempt,
+            "discovery": self.discovery,
+            "said_not_now": self.said_not_now,
             "touches": self.touches,
             "rep_minutes": self.rep_minutes,
             "cost": self.cost,
@@ -149,4 +155,4 @@ class State:
         return np.asarray(self.status[idx] >= Status.meeting)
 
 
-__all__ = ["LOST", "Index", "State"]
+__all__ = ["Index", "State"]

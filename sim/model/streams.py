@@ -72,6 +72,7 @@ for _trait, _what in {
     "known0": "whether the rep's number is known on day 0",
     "win": "uniform deciding whether a buyer's meeting is won",
     "withhold": "uniform deciding whether an info seeker denied information meets",
+    "arrival_minute": "minute of the arrival day a lead inquires (leads.arrival_hours)",
 }.items():
     register(f"trait:{_trait}", _what)
 register("life:urgency", "daily urgency innovations of buyers")

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.model.behaviour import in_working_hours
+from sim.model.behaviour import fading, in_working_hours, since_inquiry
 from sim.model.channels import FAVORED_CODE, INBOX_CODE, Channel, Inbox
 from sim.model.clock import format_time, parse_time
 from sim.model.population import DayLife
@@ -181,6 +181,29 @@ class Touching:
     ) -> None:
         if self.tracer is not None and len(idx):
             self.tracer.note(idx, day, minute, kind, text, **data)
+
+    def pickup_bonus(self, idx: I64, day: int, minute: ArrayLike) -> F64:
+        """Logit terms on picking up beyond screening: the weekday's, and a fresh inquirer's
+        attention (``leads.attention_pickup``, fading over minutes since the inquiry)."""
+        bonus = np.full(len(idx), self.sc.population.screening.weekday.values()[day % 5])
+        leads = self.sc.leads
+        if leads.attention_pickup:
+            elapsed = since_inquiry(
+                self.obs.arrival_day[idx], self.traits.arrival_minute[idx], day, minute
+            )
+            bonus += fading(leads.attention_pickup, elapsed, leads.attention_minutes)
+        return bonus
+
+    def interest(self, idx: I64, day: int, minute: ArrayLike) -> F64 | float:
+        """A fresh inquirer's interest: a logit term on a positive response
+        (``leads.interest_positive``, fading over the hours since the inquiry)."""
+        leads = self.sc.leads
+        if not leads.interest_positive:
+            return 0.0
+        elapsed = since_inquiry(
+            self.obs.arrival_day[idx], self.traits.arrival_minute[idx], day, minute
+        )
+        return fading(leads.interest_positive, elapsed, 60 * leads.interest_hours)
 
     def whereabouts(self, idx: I64, day: int, minute: I64) -> list[str]:
         """Why prospects ``idx`` could not be reached (for stories)."""

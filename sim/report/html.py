@@ -180,7 +180,7 @@ def _cell(values: tuple[float, float, float], digits: int | None) -> str:
     est, low, high = values
     if math.isnan(est):
         return "–"
-    if digits is not None:
+    if digits is not None and digits >= 0:
         return f"{est:,.{digits}f}"
     ci = "" if math.isnan(low) else f" <small>[{100 * low:.1f}, {100 * high:.1f}]</small>"
     return f"{100 * est:.1f}{ci}"

@@ -33,6 +33,9 @@ FLAGS = (
     "opted_out",
     "ghost",
     "bought_elsewhere",
+    "inbound_meeting",
+    "discovery",
+    "not_now",
 )
 """Boolean outcomes counted per prospect."""
 VALUES = ("touches", "rep_minutes", "cost")
@@ -41,11 +44,11 @@ MOMENT_VALUES = ("meeting", *VALUES)
 """The per-prospect variables of ``StrategyStats.values`` (meeting as 0/1)."""
 BOOK_VALUES = ("meetings", "rep_weeks")
 """The per-book variables of ``StrategyStats.books``."""
-POSITIVE_OUTCOMES = ("meeting", "nurture", "conversing")
+POSITIVE_OUTCOMES = ("meeting", "conversing")
 DIAL_CHANNELS = ("call_desk", "call_cell")
 CHANNEL_NAMES = tuple(c.name for c in Channel)
 RESULT_NAMES = tuple(r.name for r in Result)
-TOUCH_COUNTS = ("sent", "reached", "read", "positive", "no", "opted_out")
+TOUCH_COUNTS = ("sent", "reached", "read", "positive", "no", "not_now", "opted_out")
 """What ``StrategyStats.touch_counts`` counts per attempt and channel, last axis in this order.
 
 - ``sent``: touches made;
@@ -53,8 +56,8 @@ TOUCH_COUNTS = ("sent", "reached", "read", "positive", "no", "opted_out")
   message read (result ``read``) or a voicemail heard (``voicemail_heard``). One-way reads
   count, so this is wider than a prospect's ``reached`` (a two-way contact);
 - ``read``: a message read or a voicemail heard (``reached`` but pick-ups);
-- ``positive``, ``no``: the prospect's response to the touch (``response``); the rare
-  ``lost`` (bought elsewhere) is neither;
+- ``positive``, ``no``, ``not_now``: the prospect's response to the touch (``response``);
+  the rare ``lost`` (bought elsewhere) is none of them;
 - ``opted_out``: the touch made the prospect opt out.
 """
 
@@ -138,6 +141,9 @@ class StrategyStats:
             "opted_out": opted,
             "ghost": ~reached & ~opted & ~meeting,
             "bought_elsewhere": prospects["bought_elsewhere"].to_numpy(dtype=bool),
+            "inbound_meeting": meeting & _flag(prospects, "inbound"),
+            "discovery": meeting & _flag(prospects, "discovery"),
+            "not_now": _flag(prospects, "said_not_now"),
         }
         values = {"meeting": meeting.astype(float)}
         values.update({k: prospects[k].to_numpy(dtype=float) for k in VALUES})
@@ -208,6 +214,13 @@ class StrategyStats:
         self.has_touches = True
 
 
+def _flag(prospects: pd.DataFrame, column: str) -> NDArray[np.bool_]:
+    """A boolean column (all False in a table saved before the column existed)."""
+    if column not in prospects:
+        return np.zeros(len(prospects), dtype=bool)
+    return np.asarray(prospects[column].to_numpy(dtype=bool))
+
+
 def _book_moments(prospects: pd.DataFrame, meeting: NDArray[np.bool_]) -> Moments:
     """``StrategyStats.books`` of an outcome table (none when prospects have no rep)."""
     if "rep" not in prospects or not len(prospects):
@@ -249,6 +262,7 @@ def _touch_counts(
         read,
         response == RESPONSE_LABELS.index("positive"),
         response == RESPONSE_LABELS.index("no"),
+        response == RESPONSE_LABELS.index("not_now"),
         opted_out,
     )
     known = channel >= 0

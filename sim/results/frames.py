@@ -27,7 +27,10 @@ def prospects_frame(strategy: str, columns: dict[str, np.ndarray]) -> pd.DataFra
     df.insert(0, "strategy", strategy)
     df["segment"] = _categorical(df["segment"], SEGMENT_NAMES)
     df["outcome"] = _categorical(df["outcome"], [s.name for s in Status])
-    for col in ("meeting", "won", "reached", "said_no", "opted_out", "bought_elsewhere", "inbound"):
+    for col in (
+        "meeting", "won", "reached", "said_no", "opted_out", "bought_elsewhere", "inbound",
+        "discovery", "said_not_now",
+    ):  # fmt: skip
         df[col] = df[col].astype(bool)
     for col in ("first_response_day", "first_contact_attempt", "meeting_day", "meeting_attempt"):
         df[col] = df[col].astype(float)

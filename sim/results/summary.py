@@ -35,6 +35,9 @@ PROPORTIONS = (
     "opt_out_rate",
     "ghost_rate",
     "bought_elsewhere_rate",
+    "inbound_meeting_rate",
+    "discovery_meeting_rate",
+    "not_now_rate",
 )
 """Shares of prospects (Wilson intervals)."""
 
@@ -52,6 +55,8 @@ METRICS = (
     *PROPORTIONS,
     *MEANS,
     *RATIOS,
+    "cadence_meeting_rate",
+    "inbound_share",
     "connect_rate_per_dial",
     "days_to_first_response_median",
     "meetings_per_rep_hour",
@@ -163,6 +168,9 @@ def stats_metrics(st: StrategyStats, level: float) -> dict[str, Interval]:
         name: proportion_ci(st.counts[flag], st.n, level)
         for name, flag in zip(PROPORTIONS, _FLAG_OF, strict=True)
     }
+    cadence = st.counts["meeting"] - st.counts["inbound_meeting"]
+    out["cadence_meeting_rate"] = proportion_ci(cadence, st.n, level)
+    out["inbound_share"] = proportion_ci(st.counts["inbound_meeting"], st.counts["meeting"], level)
     v = st.values
     for name, column in MEANS.items():
         out[name] = mean_ci_moments(v, column, level)
@@ -184,6 +192,7 @@ def stats_metrics(st: StrategyStats, level: float) -> dict[str, Interval]:
 
 _FLAG_OF = (
     "meeting", "won", "reached", "positive", "said_no", "opted_out", "ghost", "bought_elsewhere",
+    "inbound_meeting", "discovery", "not_now",
 )  # fmt: skip
 """The counted flag behind each of ``PROPORTIONS``, in order."""
 
@@ -228,8 +237,11 @@ def summarize_stats(by_strategy: dict[str, StrategyStats], level: float = 0.95) 
     """The summary table from per-strategy sufficient statistics (e.g. a streamed run's)."""
     rows: list[tuple[str, str, float, float, float, int]] = []
     for name, st in by_strategy.items():
-        for metric, (est, low, high) in stats_metrics(st, level).items():
-            rows.append((name, metric, est, low, high, st.n))
+        found = stats_metrics(st, level)
+        for metric in METRICS:
+            if metric in found:
+                est, low, high = found[metric]
+                rows.append((name, metric, est, low, high, st.n))
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     frame["n_prospects"] = frame["n_prospects"].astype(np.int64)
     frame.attrs["level"] = level
@@ -356,18 +368,24 @@ def paired_difference_arrays(a: ArrayLike, b: ArrayLike, level: float = 0.95) ->
 
 # -- the table ---------------------------------------------------------------------------------
 
+PERCENT = -1
+"""``TABLE_COLUMNS`` decimals of a percent shown without its interval."""
+
 TABLE_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("meetings/100", "meeting_rate", None),
+    ("inbound %", "inbound_share", PERCENT),
     ("reach %", "reach_rate", None),
-    ("explicit no %", "no_rate", None),
+    ("explicit no %", "no_rate", PERCENT),
     ("opt-out %", "opt_out_rate", None),
     ("touches", "touches_per_prospect", 1),
     ("min/mtg", "rep_minutes_per_meeting", 1),
     ("cost/mtg", "cost_per_meeting", 2),
     ("mtg/rep wk", "meetings_per_rep_week", 2),
 )
-"""(heading, metric, decimals); ``None`` decimals: a percent with its interval. A column
-whose metric no strategy has (meetings per rep week without reps' books) is left out."""
+"""(heading, metric, decimals); ``None`` decimals: a percent with its interval; ``PERCENT``: a
+percent alone (its interval is in summary.csv and the report; the terminal keeps the intervals
+of meetings, reach and opt-outs, so that the table fits a terminal). A column whose metric no
+strategy has (meetings per rep week without reps' books) is left out."""
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -378,6 +396,8 @@ def _cell(interval: Interval, digits: int | None) -> str:
     est, low, high = interval
     if math.isnan(est):
         return "-"
+    if digits == PERCENT:
+        return f"{100 * est:.1f}"
     if digits is not None:
         return _fmt(est, digits)
     return f"{100 * est:.1f} [{_fmt(100 * low)}, {_fmt(100 * high)}]"

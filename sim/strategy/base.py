@@ -69,6 +69,10 @@ class Observations:
     last_voicemail_day: NDArray[np.int32] = field(init=False)
     last_positive_day: NDArray[np.int32] = field(init=False)
     last_no_day: NDArray[np.int32] = field(init=False)
+    last_not_now_day: NDArray[np.int32] = field(init=False)
+    """Last day the prospect said "not now, call me later"."""
+    callback_day: NDArray[np.int32] = field(init=False)
+    """The business day the prospect asked to be called back (after "not now")."""
     last_open_day: NDArray[np.int32] = field(init=False)
     """Last day an email showed as opened (tracking: misses some reads, invents some opens)."""
     closed: NDArray[np.bool_] = field(init=False)
@@ -80,6 +84,9 @@ class Observations:
     arrival_day: NDArray[np.int32] = field(init=False)
     """Business day the prospect reached the rep's book (0 unless the scenario's ``rep``
     block makes prospects arrive day by day); a cadence starts there."""
+    arrival_minute: NDArray[np.float64] = field(init=False)
+    """Minute of the arrival day the prospect arrived (inquired): 0 unless the scenario's
+    ``leads`` block gives inquiries an hour profile; a step with ``after`` counts from it."""
     available: NDArray[np.bool_] = field(init=False)
     """Whether the rep can work the prospect today: arrived, and within the day's budget.
     A strategy plans no touch for an unavailable prospect (engines drop such touches)."""
@@ -97,17 +104,25 @@ class Observations:
         self.last_voicemail_day = never.copy()
         self.last_positive_day = never.copy()
         self.last_no_day = never.copy()
+        self.last_not_now_day = never.copy()
+        self.callback_day = never.copy()
         self.last_open_day = never.copy()
         self.closed = np.zeros(n, dtype=bool)
         self.away_until = never.copy()
         self.favored_known = np.full(n, -1, dtype=np.int8)
         self.arrival_day = np.zeros(n, dtype=np.int32)
+        self.arrival_minute = np.zeros(n)
         self.available = np.ones(n, dtype=bool)
 
     def may_touch(self, day: int, idx: int | NDArray[np.int64]) -> NDArray[np.bool_]:
         """Whether a planned touch is still made: not once the file is closed, nor after the
-        prospect replied (positive or no) earlier that day. Both engines apply this rule."""
-        heard = (self.last_positive_day[idx] == day) | (self.last_no_day[idx] == day)
+        prospect replied (positive, no or not now) earlier that day. Both engines apply this
+        rule."""
+        heard = (
+            (self.last_positive_day[idx] == day)
+            | (self.last_no_day[idx] == day)
+            | (self.last_not_now_day[idx] == day)
+        )
         return np.asarray(~(self.closed[idx] | heard))
 
 

@@ -25,6 +25,8 @@ FAVORED = -2
 """Step channel code: the prospect's favoured venue, once learnt through ground rules."""
 VENUE_CHANNEL = np.array([Channel.email, Channel.call_cell, Channel.text, Channel.social])
 """The channel used for each favoured venue (0 email, 1 phone, 2 text, 3 social)."""
+LAST_MINUTE = 1438
+"""The latest minute a touch can be made (the day ends at 23:59)."""
 NOT_DUE = np.iinfo(np.int64).max // 4
 """The due day of a stopped prospect: after every day."""
 Memory = dict[str, NDArray[Any]]
@@ -53,6 +55,9 @@ class StepSpec(BaseModel):
     vary_template: bool = False
     withhold_info: bool = False
     wait_if_away: bool = False
+    after: int | None = Field(default=None, ge=0, le=1440)
+    """Minutes after the prospect's arrival (inquiry) instead of ``time``: speed to lead. Only
+    for a step on the first day of the first phase (``day: 0``)."""
 
     @field_validator("channel", "fallback")
     @classmethod
@@ -75,6 +80,12 @@ class StepSpec(BaseModel):
             if not 5 <= minute <= 1430:
                 raise ValueError(f"touches happen between 00:05 and 23:50, got {t}")
         return v
+
+    @model_validator(mode="after")
+    def _after_first_day(self) -> StepSpec:
+        if self.after is not None and self.day != 0:
+            raise ValueError("after (minutes after the arrival) is for a step on day 0")
+        return self
 
     @property
     def minutes(self) -> list[int]:
@@ -107,6 +118,12 @@ class PhaseSpec(BaseModel):
     on_no: str = "stop"
     on_open: str = "continue"
     """Where to go when the rep's tracking shows an email opened (without a reply yet)."""
+    on_not_now: str = "continue"
+    """Where to go when the prospect says "not now, call me later": by default the cadence goes
+    on (a "not now" is not an answer)."""
+    start: Literal["entry", "callback"] = "entry"
+    """``callback``: entering this phase puts its day 0 on the day the prospect asked to be
+    called back (``Observations.callback_day``; the entry day when later or unknown)."""
 
     @model_validator(mode="after")
     def _order(self) -> PhaseSpec:
@@ -141,7 +158,7 @@ class CadenceSpec(BaseModel):
         if len(set(names)) != len(names):
             raise ValueError(f"phase names must be unique: {names}")
         for p in self.phases:
-            for key in ("then", "on_positive", "on_no", "on_open"):
+            for key in ("then", "on_positive", "on_no", "on_open", "on_not_now"):
                 target = getattr(p, key)
                 allowed = {*names, "stop"} | ({"continue"} if key != "then" else set())
                 if target not in allowed:
@@ -177,6 +194,8 @@ class Cadence(Strategy):
         self.phase_on_pos = np.array([target(p.on_positive) for p in phases], dtype=np.int64)
         self.phase_on_no = np.array([target(p.on_no) for p in phases], dtype=np.int64)
         self.phase_on_open = np.array([target(p.on_open) for p in phases], dtype=np.int64)
+        self.phase_on_not_now = np.array([target(p.on_not_now) for p in phases], dtype=np.int64)
+        self.phase_at_callback = np.array([p.start == "callback" for p in phases])
         width = max(len(s.minutes) for s in steps)
         self.step_offset = np.array([s.day for s in steps], dtype=np.int64)
         self.step_channel = np.array(
@@ -190,6 +209,7 @@ class Cadence(Strategy):
         )
         self.step_template = np.array([templates.index(s.template) for s in steps], dtype=np.int16)
         self.step_flags = np.array([s.flags for s in steps], dtype=np.uint16)
+        self.step_after = np.array([-1 if s.after is None else s.after for s in steps])
         per_day = [sum(1 for s in p.steps if s.day == d) for p in phases for d in range(2001)]
         self.max_per_day = max(2, max(per_day) + 1)
         self.max_touches = spec.max_touches
@@ -207,6 +227,7 @@ class Cadence(Strategy):
             mem["seen_pos"] = np.full(n, NEVER, dtype=np.int32)
             mem["seen_no"] = np.full(n, NEVER, dtype=np.int32)
             mem["seen_open"] = np.full(n, NEVER, dtype=np.int32)
+            mem["seen_not_now"] = np.full(n, NEVER, dtype=np.int32)
             mem["entry"][:] = obs.arrival_day
             self._due(mem, np.arange(n))
         return mem
@@ -219,9 +240,11 @@ class Cadence(Strategy):
         mem["due"][idx] = np.where(mem["stopped"][idx], NOT_DUE, due)
 
     def _enter(
-        self, mem: Memory, idx: NDArray[np.int64], target: NDArray[np.int64], day: int
-    ) -> None:
-        """Send prospects ``idx`` to phase ``target`` (or stop them) from ``day``."""
+        self, mem: Memory, idx: NDArray[np.int64], target: NDArray[np.int64], day: int,
+        callback: NDArray[np.int32] | None = None,
+    ) -> None:  # fmt: skip
+        """Send prospects ``idx`` to phase ``target`` (or stop them) from ``day`` (a phase that
+        starts at the callback: from the prospect's ``callback`` day when later)."""
         mem["stopped"][idx[target == STOP]] = True
         go = target >= 0
         who = idx[go]
@@ -229,6 +252,9 @@ class Cadence(Strategy):
         mem["step"][who] = 0
         mem["cycle"][who] = 0
         mem["entry"][who] = day
+        if callback is not None:
+            at = self.phase_at_callback[target[go]]
+            mem["entry"][who[at]] = np.maximum(day, callback[who[at]])
         self._due(mem, idx)
 
     def decide(self, day: int, obs: Observations) -> TouchPlan:
@@ -238,7 +264,7 @@ class Cadence(Strategy):
             fresh = fresh[~mem["stopped"][fresh]]
             if len(fresh):
                 mem[seen][fresh] = last[fresh]
-                self._enter(mem, fresh, table[mem["phase"][fresh]], day)
+                self._enter(mem, fresh, table[mem["phase"][fresh]], day, obs.callback_day)
         plan = TouchPlan.empty(self.max_per_day, obs.n)
         cand = np.flatnonzero(mem["due"] <= day)
         cand = cand[~obs.closed[cand] & obs.available[cand]]
@@ -263,7 +289,7 @@ class Cadence(Strategy):
                 channel,
             )
             plan.channel[slot, cand] = channel
-            plan.minute[slot, cand] = self.step_minutes[g, cycle % self.step_ntimes[g]]
+            plan.minute[slot, cand] = self._minutes(obs, cand, g, cycle, day)
             plan.template[slot, cand] = self.step_template[g]
             plan.flags[slot, cand] = self.step_flags[g]
             # a touch made late (held, or delayed) moves the rest of the phase with it
@@ -272,13 +298,31 @@ class Cadence(Strategy):
             cand = cand[mem["due"][cand] <= day]
         return plan
 
+    def _minutes(
+        self, obs: Observations, cand: NDArray[np.int64], g: NDArray[np.int64],
+        cycle: NDArray[np.int64], day: int,
+    ) -> NDArray[np.int64]:  # fmt: skip
+        """The touches' minutes: the step's time (cycling through a list of times), or
+        ``after`` minutes after the prospect's arrival; on the arrival day, never before the
+        prospect arrived (the rep cannot call a lead before the inquiry)."""
+        minute = self.step_minutes[g, cycle % self.step_ntimes[g]].astype(np.int64)
+        after = self.step_after[g]
+        arrival = obs.arrival_minute[cand]
+        if (after >= 0).any():
+            minute = np.where(after >= 0, np.ceil(arrival) + after, minute).astype(np.int64)
+        first_day = obs.arrival_day[cand] == day
+        minute = np.where(first_day, np.maximum(minute, np.ceil(arrival)), minute)
+        return np.asarray(np.minimum(minute, LAST_MINUTE), dtype=np.int64)
+
     def _signals(self, obs: Observations) -> list[tuple[NDArray[np.int32], str, NDArray[np.int64]]]:
         """What the cadence reacts to: (the day it was last seen, memory key, the phase
-        transition table); opens only when some phase has an ``on_open`` transition."""
+        transition table); opens and "not now" only when some phase has such a transition."""
         signals = [
             (obs.last_positive_day, "seen_pos", self.phase_on_pos),
             (obs.last_no_day, "seen_no", self.phase_on_no),
         ]
+        if (self.phase_on_not_now != CONTINUE).any():
+            signals.append((obs.last_not_now_day, "seen_not_now", self.phase_on_not_now))
         if (self.phase_on_open != CONTINUE).any():
             signals.append((obs.last_open_day, "seen_open", self.phase_on_open))
         return signals

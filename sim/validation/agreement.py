@@ -41,6 +41,10 @@ PROPORTION_METRICS = {
     "reach_rate": "reached",
     "no_rate": "said_no",
     "opt_out_rate": "opted_out",
+    "not_now_rate": "said_not_now",
+    "inbound_rate": "inbound",
+    "discovery_rate": "discovery",
+    "win_rate": "won",
 }
 """Shares of prospects, by metric, with the boolean prospect column they count."""
 

@@ -14,6 +14,10 @@ carries the outcome:
   for touches, so the budget binds and touches wait: the capacity rule (``sim.model.capacity``)
   and late cadences matter. A book's prospects share a budget, so they are not independent;
   books of 250 keep that correlation small against the engines' sampling error.
+- ``leads-intraday``: web leads who inquire within the working day, with a fading attention to
+  the phone and interest, weekday effects on picking up and being at the desk, a sharper hour
+  profile of meetings, and cadences that call 5 or 30 minutes after the inquiry or keep the
+  callback the prospect asked for: the intraday mechanisms and "not now" matter.
 """
 
 from __future__ import annotations
@@ -86,6 +90,55 @@ DAILY_CALLS: dict[str, Any] = {
 }
 """The ``daily-calls`` strategy of ``thin-skinned``."""
 
+
+def _speed(minutes: int) -> dict[str, Any]:
+    """A cell call ``minutes`` after the inquiry, then every 2 business days, voicemails."""
+    return {
+        "description": f"A cell call {minutes} minutes after the inquiry, then every 2 days.",
+        "source": "validation",
+        "phases": [
+            {
+                "name": "first",
+                "steps": [
+                    {
+                        "day": 0,
+                        "after": minutes,
+                        "channel": "call_cell",
+                        "leave_voicemail": True,
+                        "template": "hello",
+                    }
+                ],
+                "then": "again",
+                "on_positive": "stop",
+                "on_no": "stop",
+            },
+            {
+                "name": "again",
+                "steps": [
+                    {
+                        "day": 2,
+                        "time": ["11:00", "16:30"],
+                        "channel": "call_cell",
+                        "leave_voicemail": True,
+                        "template": "hello",
+                    }
+                ],
+                "repeat_every": 2,
+                "on_positive": "stop",
+                "on_no": "stop",
+            },
+        ],
+    }
+
+
+LEADS: dict[str, Any] = {
+    "arrival_hours": {h: 1.0 for h in range(8, 18)},
+    "attention_pickup": 3.0,
+    "attention_minutes": 10.0,
+    "interest_positive": 1.5,
+    "interest_hours": 4.0,
+}
+
 DRIP_KAPPA = 0.05
 
 
@@ -156,6 +209,32 @@ def validation_scenarios(horizon_days: int | None = None) -> dict[str, Validatio
             {"rep": {"minutes_per_day": 60, "new_per_day": 5, "prospects_per_rep": 250}},
             None,
         ),
+        (
+            "leads-intraday",
+            ["call-in-5", "call-in-30", "callback-when-asked"],
+            {
+                "leads": dict(LEADS),
+                "population": {
+                    "screening.weekday": {
+                        "mon": -0.3,
+                        "tue": 0.0,
+                        "wed": 0.4,
+                        "thu": 0.4,
+                        "fri": -0.2,
+                    },
+                    "in_office_weekday": {
+                        "mon": 1.0,
+                        "tue": 1.0,
+                        "wed": 1.0,
+                        "thu": 1.0,
+                        "fri": 0.6,
+                    },
+                    "meetings.hour_contrast": 1.5,
+                    "initial_recall": _constant(0.75),
+                },
+            },
+            {"call-in-5": _speed(5), "call-in-30": _speed(30)},
+        ),
     ]
     return {
         name: _build(name, strategies, overrides, custom, horizon_days)
@@ -163,4 +242,4 @@ def validation_scenarios(horizon_days: int | None = None) -> dict[str, Validatio
     }
 
 
-__all__ = ["DAILY_CALLS", "DRIP", "ValidationScenario", "validation_scenarios"]
+__all__ = ["DAILY_CALLS", "DRIP", "LEADS", "ValidationScenario", "validation_scenarios"]

@@ -30,7 +30,7 @@ def _world(
     w.traits.work_start[0] = 480
     w.traits.always_on[0] = False
     w.life.away[:] = False
-    w.life.in_office_share = 1.0
+    w.life.in_office_shares = (1.0,) * 5
     for day in range(sc.horizon):
         spans = meetings.get(day, [])
         starts = np.array([a for a, _ in spans], dtype=float)
@@ -63,7 +63,7 @@ def test_a_voicemail_heard_makes_the_number_known() -> None:
     patch = _quiet(population={"number_known": 0.0, "in_office": 0.0})
     cadence = _cadence({"day": 0, "time": "10:00", "channel": "call_desk", "leave_voicemail": True})
     w = _world(patch, cadence, {})
-    w.life.in_office_share = 0.0  # the desk phone rings out
+    w.life.in_office_shares = (0.0,) * 5  # the desk phone rings out
     assert not w.state.known[0]
     out = run_world(w)
     row = out.touches.iloc[0]
@@ -82,7 +82,7 @@ def test_a_voicemail_from_a_blocked_number_keeps_the_number_unknown() -> None:
         "block_caller_id": True,
     }
     w = _world(patch, _cadence(step), {})
-    w.life.in_office_share = 0.0
+    w.life.in_office_shares = (0.0,) * 5
     out = run_world(w)
     assert bool(out.touches.iloc[0]["voicemail_heard"])
     assert not w.state.known[0]

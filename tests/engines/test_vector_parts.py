@@ -71,14 +71,15 @@ def test_queue_counts_items_grows_and_returns_what_is_due() -> None:
     assert (q.day[q.active] == 2).all()
 
 
-def test_day_uniforms_do_not_depend_on_the_chunk() -> None:
-    whole = DayDraws(7, 0, 10_000)
-    parts = [DayDraws(7, a, b) for a, b in ((0, 2_500), (2_500, 9_000), (9_000, 10_000))]
+@pytest.mark.parametrize("decision", ["free", "response"])
+def test_day_uniforms_do_not_depend_on_the_chunk(decision: str) -> None:
+    bounds = ((0, 10_000), (0, 2_500), (2_500, 9_000), (9_000, 10_000))
     rows = []
-    for draws in (whole, *parts):
+    for start, stop in bounds:
+        draws = DayDraws(7, start, stop)
         draws.new_day(3)
-        local = np.arange(draws.stop - draws.start)
-        rows.append(np.stack([draws.take(local) for _ in range(3)]))
+        local = np.arange(stop - start)
+        rows.append(np.stack([draws.take(decision, local) for _ in range(3)]))
     np.testing.assert_array_equal(rows[0], np.concatenate(rows[1:], axis=1))
     assert 0.45 < rows[0].mean() < 0.55
 

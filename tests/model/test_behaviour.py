@@ -51,16 +51,18 @@ def test_p_pickup_is_a_probability(
 def test_response_probabilities_are_a_distribution(
     say_no: float, segment: int, in_market: bool, recall: float, annoy: float, habit: float
 ) -> None:
-    p_pos, p_no = response_probs(
-        Scenario().response,
-        say_no,
-        segment=segment,
-        in_market=in_market,
-        recall=recall,
-        annoyance_ratio=annoy,
-        habituation_count=habit,
-    )
-    assert 0 <= p_pos <= 1 and 0 <= p_no <= 1 and p_pos + p_no <= 1 + 1e-12
+    for live in (0, 1):
+        p_pos, p_no, p_not_now = response_probs(
+            Scenario().response,
+            say_no,
+            segment=segment,
+            in_market=in_market,
+            recall=recall,
+            annoyance_ratio=annoy,
+            habituation_count=habit,
+            live=live,
+        )
+        assert min(p_pos, p_no, p_not_now) >= 0 and p_pos + p_no + p_not_now <= 1 + 1e-12
     if say_no == 0:
         assert p_no == 0
 

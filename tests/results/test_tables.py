@@ -68,6 +68,7 @@ def hand_touch_stats(touches: pd.DataFrame) -> pd.DataFrame:
         read=(touches["result"].astype(str) == "read") | touches["voicemail_heard"],
         positive=touches["response"].astype(str) == "positive",
         no=touches["response"].astype(str) == "no",
+        not_now=touches["response"].astype(str) == "not_now",
     )
     t["reached"] = (t["result"].astype(str) == "picked_up") | t["read"]
     counts = (

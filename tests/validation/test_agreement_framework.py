@@ -24,7 +24,7 @@ from sim.validation.agreement import (
 )
 from sim.validation.scenarios import validation_scenarios
 
-N_METRICS = 5 + 8  # four proportions, mean touches, first reached at 1..8
+N_METRICS = 9 + 8  # eight proportions, mean touches, first reached at 1..8
 
 
 def prospects(
@@ -45,6 +45,10 @@ def prospects(
             "reached": ~np.isnan(attempt),
             "said_no": np.zeros(n, dtype=bool),
             "opted_out": np.zeros(n, dtype=bool),
+            "said_not_now": np.zeros(n, dtype=bool),
+            "inbound": np.zeros(n, dtype=bool),
+            "discovery": np.zeros(n, dtype=bool),
+            "won": np.zeros(n, dtype=bool),
             "first_contact_attempt": attempt,
             "touches": np.ones(n, dtype=np.int32) if touches is None else np.asarray(touches),
         }

@@ -40,11 +40,26 @@ class DaySchedule:
         return [(float(self.meeting_start[i]), float(self.meeting_end[i])) for i in order]
 
 
-def draw_day(
-    scenario: Scenario, seed: int, prospect: int, day: int, work_start: float
+def draw_day_free_at(
+    scenario: Scenario, seed: int, prospect: int, day: int, work_start: float, minute: float
 ) -> DaySchedule:
-    """The meetings and interruptions of ``prospect`` on business day ``day``."""
-    rng = stream(seed, "des:day", prospect, day)
+    """The day's schedule given that the prospect is free at ``minute`` (a lead who has just
+    inquired): redrawn until free then, which draws from the exact conditional law."""
+    k = 0
+    while True:
+        sched = draw_day(scenario, seed, prospect, day, work_start, k)
+        if not (sched.in_meeting(minute) or sched.interrupted(minute)):
+            return sched
+        k += 1
+
+
+def draw_day(
+    scenario: Scenario, seed: int, prospect: int, day: int, work_start: float, redraw: int = 0
+) -> DaySchedule:
+    """The meetings and interruptions of ``prospect`` on business day ``day`` (``redraw`` k > 0:
+    the k-th independent redraw, for drawing a day given what is known of it)."""
+    keys = (prospect, day) if redraw == 0 else (prospect, day, redraw)
+    rng = stream(seed, "des:day", *keys)
     cal = scenario.calendar
     pop = scenario.population
     rates = meeting_start_rates(pop.meetings, cal.workday_start.mean, cal.workday_hours)

@@ -23,7 +23,7 @@ import simpy
 from numpy.random import Generator
 from numpy.typing import ArrayLike, NDArray
 
-from sim.engines.des.day import DaySchedule, draw_day
+from sim.engines.des.day import DaySchedule, draw_day, draw_day_free_at
 from sim.model.behaviour import in_working_hours, session_minutes
 from sim.model.capacity import Books
 from sim.model.channels import Channel, Inbox
@@ -72,7 +72,7 @@ class World:
         self.state = State(self.traits, len(self.strategy.templates))
         self.obs = Observations(self.n)
         self.ids = np.arange(self.first_id, self.first_id + self.n, dtype=np.int64)
-        self.books = Books.observed(self.sc, self.obs, self.ids)
+        self.books = Books.observed(self.sc, self.obs, self.ids, self.traits.arrival_minute)
         self.hours = self.sc.calendar.workday_hours
         self.evening = self.sc.calendar.evening_session
         self.traces: dict[int, list[TraceEvent]] = {i: [] for i in self.trace_ids}
@@ -115,8 +115,21 @@ class World:
         key = (i, day)
         if key not in self._days:
             ws = float(self.traits.work_start[i])
-            self._days[key] = draw_day(self.sc, self.seed, self.first_id + i, day, ws)
+            who = self.first_id + i
+            at = float(self.traits.arrival_minute[i])
+            if self.inquired_at_work(i, day):
+                self._days[key] = draw_day_free_at(self.sc, self.seed, who, day, ws, at)
+            else:
+                self._days[key] = draw_day(self.sc, self.seed, who, day, ws)
         return self._days[key]
+
+    def inquired_at_work(self, i: int, day: int) -> bool:
+        """Whether prospect ``i`` inquired during working hours of ``day`` (so was free then)."""
+        return (
+            bool(self.sc.leads.arrival_hours)
+            and day == int(self.obs.arrival_day[i])
+            and self.working(i, float(self.traits.arrival_minute[i]))
+        )
 
     def sessions(self, i: int, inbox: Inbox) -> list[float]:
         habits = self.sc.inboxes.of(inbox)

@@ -18,7 +18,7 @@ from sim.engines.vector.draws import DayDraws
 from sim.engines.vector.queue import Queue
 from sim.engines.vector.sameday import SameDayCalls, SameSession
 from sim.engines.vector.slots import min_slot
-from sim.model.behaviour import next_session
+from sim.model.behaviour import in_working_hours, next_session
 from sim.model.capacity import Books, plan_day
 from sim.model.channels import Inbox
 from sim.model.dynamics import end_day, start_day
@@ -117,7 +117,7 @@ class Chunk:
         self.state = State(self.traits, len(strategy.templates))
         self.obs = Observations(self.n)
         self.ids = np.arange(start, stop, dtype=np.int64)
-        self.books = Books.observed(sc, self.obs, self.ids)
+        self.books = Books.observed(sc, self.obs, self.ids, self.traits.arrival_minute)
         self.queue = Queue(self.n)
         self.draws = draws or VectorDraws(sc, seed, start, stop)
         self.log = TouchLog(touch_log)
@@ -133,10 +133,19 @@ class Chunk:
                 self.today = self.life.next_day()
             w.today = self.today
             here = self._arrived(day)
+            if sc.leads.arrival_hours:
+                self._inquiries(day)
             start_day(sc, st, obs, self.today, day, here)
             plan = plan_day(sc, self.strategy, day, obs, self.ids, self.books)
             self._events(day, plan, due)
             end_day(sc, st, day, here)
+
+    def _inquiries(self, day: int) -> None:
+        """Leads who inquire today during working hours were free at that minute."""
+        new = np.flatnonzero(self.obs.arrival_day == day)
+        at = self.traits.arrival_minute[new]
+        work = in_working_hours(at, self.traits.work_start[new], self.sc.calendar.workday_hours)
+        self.draws.calls.inquired(day, new[work], at[work])
 
     def _arrived(self, day: int) -> slice | I64:
         """The prospects in the rep's book by ``day`` (all, as a slice, unless they arrive

@@ -30,6 +30,11 @@ class SameDayCalls:
         self.marginal = p_free(sc, np.arange(1440))
         self.last = np.full(n, -1, dtype=np.int64)
 
+    def inquired(self, d: int, idx: I64, minute: F64) -> None:
+        """Prospects ``idx`` inquired at ``minute`` of day ``d`` (within working hours), so were
+        free then: their first call that day is drawn given that, as a call after a free one."""
+        self.last[idx] = d * 4096 + np.floor(minute).astype(np.int64) * 2 + 1
+
     def free(self, d: int, idx: I64, minute: I64, u: F64) -> B:
         """Whether prospects ``idx`` are free at ``minute`` of business day ``d`` (reachable
         calls), one uniform ``u`` each: the marginal chance, or the chance given the prospect's
