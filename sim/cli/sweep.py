@@ -228,8 +228,9 @@ def sensitivity_command(
     assert result.sensitivity is not None
     typer.echo(header(result))
     typer.echo(sensitivity_text(result.sensitivity))
+    s = result.spec.sensitivity
     for target in targets(result.spec):
-        typer.echo(finding(result.sensitivity, result.spec.sensitivity.method, target))
+        typer.echo(finding(result.sensitivity, s.method, target, s.samples))
     for line in _closing(result):
         typer.echo(line)
 
