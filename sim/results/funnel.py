@@ -173,4 +173,81 @@ def channels_of(table: pd.DataFrame, strategy: str) -> dict[int, str]:
     return {a: "+".join(names) for a, names in sorted(out.items())}
 
 
-__all__ = ["ALL", "FUNNEL_COLUMNS", "INBOUND", "channels_of", "funnel", "marginal", "wilson"]
+def _rate_cell(row: pd.Series, rate: str) -> str:
+    value = float(row[rate])
+    if np.isnan(value):
+        return "-"
+    return f"{100 * value:.1f} [{100 * float(row[rate + '_low']):.1f}, " + (
+        f"{100 * float(row[rate + '_high']):.1f}]"
+    )
+
+
+TEXT_COLUMNS = (
+    ("touch", None),
+    ("channel", None),
+    ("sent", None),
+    ("reached %", "reach_rate"),
+    ("yes %", "positive_rate"),
+    ("no %", "negative_rate"),
+    ("opt-out %", "opt_out_rate"),
+    ("meetings/100 [95% CI]", None),
+    ("rep min/prospect", None),
+)
+
+
+def funnel_text(table: pd.DataFrame, strategy: str, *, by_channel: bool = False) -> str:
+    """One strategy's funnel as a plain-text table: a line per touch (``by_channel``: per
+    touch and channel), then the inbound meetings."""
+    rows = table[(table["strategy"] == strategy).to_numpy()]
+    keep = rows["channel"] != INBOUND
+    keep &= (rows["channel"] != ALL) if by_channel else (rows["channel"] == ALL)
+    used = channels_of(table, strategy)
+    body = []
+    for row in rows[keep.to_numpy()].to_dict(orient="records"):
+        series = pd.Series(row)
+        channel = str(row["channel"]) if by_channel else used.get(int(row["attempt"]), "")
+        per_100 = (
+            f"{float(row['meetings_per_100']):.2f} [{float(row['meetings_per_100_low']):.2f}, "
+            f"{float(row['meetings_per_100_high']):.2f}]"
+        )
+        body.append(
+            [
+                str(row["attempt"]),
+                channel,
+                f"{int(row['sent']):,}",
+                *(_rate_cell(series, rate) for _, rate in TEXT_COLUMNS[3:7] if rate),
+                per_100,
+                f"{float(row['rep_minutes_per_prospect']):.1f}",
+            ]
+        )
+    header = [h for h, _ in TEXT_COLUMNS]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = [c.ljust(w) for c, w in zip(cells[:2], widths[:2], strict=True)]
+        rest = [c.rjust(w) for c, w in zip(cells[2:], widths[2:], strict=True)]
+        return "  ".join(first + rest).rstrip()
+
+    n = int(rows["prospects"].max()) if len(rows) else 0
+    called = int(rows.loc[(rows["channel"] == INBOUND).to_numpy(), "meetings"].sum())
+    lines = [
+        f"{strategy} ({n:,} prospects)",
+        line(header),
+        line(["-" * w for w in widths]),
+        *(line(r) for r in body),
+        f"inbound: {called:,} meetings from prospects who called in "
+        f"({100 * called / max(n, 1):.2f} per 100 prospects), booked by no touch",
+    ]
+    return "\n".join(lines)
+
+
+__all__ = [
+    "ALL",
+    "FUNNEL_COLUMNS",
+    "INBOUND",
+    "channels_of",
+    "funnel",
+    "funnel_text",
+    "marginal",
+    "wilson",
+]
