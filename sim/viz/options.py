@@ -28,7 +28,7 @@ CHART_NAMES = (
 )
 """Every chart ``render_all`` can write, in the report's order (``charts/<name>.png``)."""
 
-SIZES: dict[str, tuple[float, float]] = {"16:9": (13.333, 7.5), "4:3": (10.0, 7.5)}
+SIZES: dict[str, tuple[float, float]] = {"16:9": (40 / 3, 7.5), "4:3": (10.0, 7.5)}
 """Slide sizes in inches (2000 x 1125 and 1500 x 1125 pixels at 150 dpi)."""
 MAX_COLOURED = 8
 """Without ``highlight`` or ``compare``, a run of up to this many strategies has them all
