@@ -150,7 +150,8 @@ def draw_curves(
     handles: list[Artist] = [lines[s] for s in order]
     if grey is not None:
         handles.append(grey)
-        labels.append(f"{len(names) - len(bright)} other strategies")
+        others = len(names) - len(bright)
+        labels.append(f"{others} other {'strategy' if others == 1 else 'strategies'}")
     ax.legend(handles, labels, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return same
 
