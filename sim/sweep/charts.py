@@ -21,7 +21,7 @@ from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from sim.results.summary import MEANS, PROPORTIONS
 from sim.sweep.sensitivity import index_column, rank_warning, targets
@@ -78,7 +78,9 @@ PLAIN = FuncFormatter(lambda v, _: _fmt(float(v)))
 
 
 def plain_log(axis: Axis) -> None:
-    """Plain major tick labels and no minor ones on a log axis."""
+    """Plain major tick labels at 1, 2 and 5 times the powers of ten, and no minor ones, on
+    a log axis (a range inside one decade would otherwise get a single labelled tick)."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter(PLAIN)
     axis.set_minor_formatter(NullFormatter())
 
@@ -247,7 +249,8 @@ def metric_along(
         if sampled:
             err = np.vstack([np.maximum(mean - low, 0), np.maximum(high - mean, 0)])
             ax.errorbar(x, mean, yerr=np.nan_to_num(err), fmt="o", color=colours[name],
-                        label=name, alpha=0.8, markersize=5, capsize=0)  # fmt: skip
+                        label=name, alpha=0.6, markersize=5, capsize=0,
+                        elinewidth=1.0)  # fmt: skip
         else:
             ax.plot(x, mean, marker="o", color=colours[name], label=name)
             if len(strategies) <= 2:
@@ -259,8 +262,8 @@ def metric_along(
         ax.set_xticks(range(len(categories)), [_fmt(v) for v in categories])
     elif log:
         ax.set_xscale("log")
-        ax.xaxis.set_minor_locator(NullLocator())
         plain_log(ax.xaxis)
+        ax.xaxis.set_minor_locator(NullLocator())
         if not sampled:
             ticks = sorted(frame[parameter].unique())
             ax.set_xticks(ticks, [_fmt(v) for v in ticks])
