@@ -22,6 +22,9 @@ from sim.viz.options import ChartOptions
 from sim.viz.palette import GREY, strategy_marker
 from sim.viz.style import colours_for, new_axes, set_title
 
+DODGE = 0.16
+"""Sideways shift between highlighted lines on an attempt axis (in attempts)."""
+
 
 def groups(prospects: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """The outcome table split by strategy, in order of first appearance."""
@@ -111,11 +114,15 @@ def draw_curves(
     markers: bool,
     colours: Mapping[str, str],
     legend_order: Sequence[str] | None = None,
+    dodge: float = 0.0,
 ) -> list[list[str]]:
     """One line per strategy (columns of ``curves``) in ``colours``: highlighted ones (not
     grey) with their marker, named in the legend in ``legend_order`` (default: by final
     value); the others thin and grey under one legend entry. Identical highlighted curves
-    are dashed over each other and the legend says so; returns those groups."""
+    are dashed over each other and the legend says so; returns those groups. Highlighted
+    lines are drawn widest first and narrower on top, so a stretch where two coincide shows
+    both colours; ``dodge`` shifts each highlighted line sideways by that much (in x units,
+    centred), so markers at the same point sit side by side."""
     x = curves.index.to_numpy()
     style = "steps-post" if step else "default"
     names = [str(c) for c in curves.columns]
@@ -124,6 +131,7 @@ def draw_curves(
     position = {s: (k, len(g)) for g in same for k, s in enumerate(g)}
     grey: Line2D | None = None
     lines: dict[str, Line2D] = {}
+    rank = {s: i for i, s in enumerate(bright)}
     for name in names:
         y = curves[name].to_numpy(float) * scale
         if name not in bright:
@@ -131,15 +139,19 @@ def draw_curves(
             continue
         k, m = position.get(name, (0, 1))
         dash = "-" if k == 0 else (4.0 * k, (4.0, 4.0 * (m - 1)))
+        i, n = rank[name], len(bright)
+        width = 2.5 + 2.0 * (n - 1 - i) / max(n - 1, 1) if k == 0 else 2.5
+        shift = dodge * (i - (n - 1) / 2)
         (lines[name],) = ax.plot(
-            x,
+            x + shift,
             y,
             color=colours[name],
             drawstyle=style,
             ls=dash,
+            lw=width,
             marker=strategy_marker(name) if markers else "",
             ms=8 if k == 0 else 6,
-            zorder=2 + k,
+            zorder=2 + i / n + k,
         )
     final = {s: _last_value(curves[s]) for s in lines}
     order = sorted(lines, key=lambda s: -final[s])
@@ -204,7 +216,7 @@ def reached_by_attempt(
     order = list(ranked) if ranked is not None else _by_final(curves)
     colours = colours_for(list(curves.columns), order, options)
     ax = new_axes(ax, (12, 6.5))
-    draw_curves(ax, curves, 100, step=False, markers=True, colours=colours)
+    draw_curves(ax, curves, 100, step=False, markers=True, colours=colours, dodge=DODGE)
     _mark_stops(ax, curves, colours, 100)
     if max_attempt >= 5:
         ax.axvline(5, color="#777777", ls=":", lw=1.5, zorder=0)

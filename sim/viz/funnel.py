@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.results.funnel import ALL
-from sim.viz.curves import draw_curves
+from sim.viz.curves import DODGE, draw_curves
 from sim.viz.options import ChartOptions
 from sim.viz.palette import GREY
 from sim.viz.style import colours_for, new_axes, set_title
@@ -48,7 +48,7 @@ def touch_value(
     bright = [s for s in curves.columns if colours[s] != GREY]
     rows = table[(table["channel"] == ALL).to_numpy()].set_index(["strategy", "attempt"])
     for k, name in enumerate(bright):
-        dodge = 0.08 * (k - (len(bright) - 1) / 2)
+        dodge = DODGE * (k - (len(bright) - 1) / 2)
         x = curves.index.to_numpy()[curves[name].notna().to_numpy()]
         if not len(x):
             continue
