@@ -164,8 +164,13 @@ class StrategyStats:
         contacted = ~np.isnan(attempt)
         first = attempt[contacted].astype(np.int64)
         first_met = attempt[contacted & meeting].astype(np.int64)
-        inbound = prospects["inbound"].to_numpy(dtype=bool) & meeting
-        before = np.nan_to_num(prospects["meeting_attempt"].to_numpy(dtype=float)[inbound])
+        has_inbound = "inbound" in prospects and "meeting_attempt" in prospects
+        inbound = (prospects["inbound"].to_numpy(dtype=bool) if has_inbound else ~meeting) & meeting
+        before = (
+            np.nan_to_num(prospects["meeting_attempt"].to_numpy(dtype=float)[inbound])
+            if has_inbound
+            else np.zeros(0)
+        )
         stats = cls(
             n=len(prospects),
             counts={k: int(v.sum()) for k, v in flags.items()},
@@ -246,7 +251,10 @@ class StrategyStats:
 
 def _booked(prospects: pd.DataFrame, prospect: Any, attempt: Any) -> NDArray[np.bool_]:
     """For each touch (its prospect id and attempt), whether it booked the prospect's meeting:
-    its attempt is the prospect's ``meeting_attempt`` and the meeting was not inbound."""
+    its attempt is the prospect's ``meeting_attempt`` and the meeting was not inbound (none,
+    for an outcome table without those columns)."""
+    if "meeting_attempt" not in prospects or "inbound" not in prospects:
+        return np.zeros(len(np.asarray(prospect)), dtype=bool)
     ids = prospects["prospect"].to_numpy(dtype=np.int64)
     at = prospects["meeting_attempt"].to_numpy(dtype=float)
     booked_by_touch = prospects["meeting"].to_numpy(dtype=bool) & ~prospects["inbound"].to_numpy(
