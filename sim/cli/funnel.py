@@ -44,7 +44,9 @@ def funnel(
     if strategies is not None:
         wanted = [n.strip() for n in strategies.split(",") if n.strip()]
         unknown = [n for n in wanted if n not in present]
-        if unknown or not wanted:
+        if not wanted:
+            fail("--strategies: no strategy names given")
+        if unknown:
             fail(f"--strategies: {unknown_names('strategy', unknown, present)}")
         names = wanted
     for i, name in enumerate(names):
