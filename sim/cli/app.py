@@ -1,5 +1,6 @@
 """The ``followup`` command line: run a scenario, trace one prospect, list the strategies,
-re-draw a run's charts, sweep parameters and measure their sensitivity.
+re-draw a run's charts, read its funnel, explore a scenario in the browser, sweep parameters
+and measure their sensitivity.
 
 Each command lives in its own module and imports the simulator only when it runs, so
 ``followup --help`` starts fast. Bad input (a scenario file with problems, an unknown
@@ -12,6 +13,8 @@ from __future__ import annotations
 import typer
 
 from sim.cli.charts import charts
+from sim.cli.explore import explore
+from sim.cli.funnel import funnel
 from sim.cli.run import run
 from sim.cli.strategies import list_strategies
 from sim.cli.sweep import sensitivity_command, sweep_command
@@ -27,6 +30,8 @@ app = typer.Typer(
 app.command()(run)
 app.command()(trace)
 app.command()(charts)
+app.command()(funnel)
+app.command("app")(explore)
 app.command("strategies")(list_strategies)
 app.command("sweep")(sweep_command)
 app.command("sensitivity")(sensitivity_command)

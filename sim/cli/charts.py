@@ -1,4 +1,5 @@
-"""``followup charts``: re-draw a saved run's charts (and its report) from its files."""
+"""``followup charts``: re-draw a saved run's charts (and its report) from its files, with the
+chart options a trainer needs for slides."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ from typing import Annotated
 
 import typer
 
+from sim.cli.chart_options import (
+    ChartsOpt,
+    CompareOpt,
+    HighlightOpt,
+    OnlyOpt,
+    SizeOpt,
+    chart_options,
+)
 from sim.cli.common import fail, user_errors
 
 
@@ -15,9 +24,26 @@ def charts(
     report: Annotated[
         bool, typer.Option("--report/--no-report", help="Also rewrite report.html.")
     ] = False,
+    only_charts: ChartsOpt = None,
+    only: OnlyOpt = None,
+    highlight: HighlightOpt = None,
+    compare: CompareOpt = None,
+    size: SizeOpt = None,
+    week_strategy: Annotated[
+        str | None,
+        typer.Option(
+            help="Draw the week in the life under this strategy (traced again by the "
+            "discrete-event engine when the saved week is another strategy's).",
+            show_default="the run's week",
+        ),
+    ] = None,
 ) -> None:
     """Re-draw the charts of a run from its saved results in FOLDER (summary.csv,
-    prospects.parquet, touches.parquet, week.json and scenario.yaml) into FOLDER/charts/."""
+    prospects.parquet, touches.parquet, funnel.csv, week.json and scenario.yaml) into
+    FOLDER/charts/. With --charts, only those charts are rewritten and the others are left
+    as they are."""
+    import dataclasses
+
     import pandas as pd
 
     from sim.report.html import write_report
@@ -25,20 +51,44 @@ def charts(
     from sim.viz.render import render_all
 
     with user_errors():
+        options = chart_options(only_charts, only, highlight, compare, size, week_strategy)
         try:
             result, summary = load_saved_run(folder)
-            saved = folder / "comparisons.csv"
-            comparisons = pd.read_csv(saved) if report and saved.is_file() else None
+            tables = {
+                name: pd.read_csv(folder / name)
+                for name in ("comparisons.csv", "funnel.csv")
+                if (folder / name).is_file()
+            }
         except FileNotFoundError as exc:
             fail(str(exc))
         except (OSError, ValueError) as exc:
             fail(f"cannot read the results in {folder}: {exc}")
+        options.check(result.strategies)
+        if week_strategy is not None and (
+            result.week is None or result.week.strategy != week_strategy
+        ):
+            from sim.engines.des.week import trace_week
+            from sim.strategy.library import get_strategy
+
+            strategy = get_strategy(week_strategy, result.scenario)
+            week = trace_week(result.scenario, strategy, result.seed)
+            result = dataclasses.replace(result, week=week)
     try:
-        written = render_all(result, summary, folder)
+        written = render_all(
+            result, summary, folder, options, tables=tables, prune=options.charts is None
+        )
         if report:
             info = read_manifest(folder) or None  # the run's own, when it was saved
             written.append(
-                write_report(result, summary, folder, comparisons, charts=written, info=info)
+                write_report(
+                    result,
+                    summary,
+                    folder,
+                    tables.get("comparisons.csv"),
+                    charts=None,
+                    info=info,
+                    funnel=tables.get("funnel.csv"),
+                )
             )
     except OSError as exc:
         fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)

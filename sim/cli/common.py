@@ -91,7 +91,9 @@ def strategy_list(option: str | None, scenario: Scenario) -> list[str]:
     known = known_strategies(scenario)
     unknown = [n for n in names if n not in known and n != "all"]
     if unknown:
-        fail(f"unknown strategy {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+        from sim.io.errors import unknown_names
+
+        fail(unknown_names("strategy", unknown, known))
     return names
 
 

@@ -15,6 +15,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sim.cli.chart_options import (
+    ChartsOpt,
+    CompareOpt,
+    HighlightOpt,
+    OnlyOpt,
+    SizeOpt,
+    chart_options,
+)
 from sim.cli.common import (
     OutputFormat,
     ScenarioArg,
@@ -91,6 +99,18 @@ def run(
     max_prospects: Annotated[
         int, typer.Option(help="With --precision: at most this many prospects per strategy.")
     ] = 2_000_000,
+    only_charts: ChartsOpt = None,
+    only: OnlyOpt = None,
+    highlight: HighlightOpt = None,
+    compare: CompareOpt = None,
+    size: SizeOpt = None,
+    week_strategy: Annotated[
+        str | None,
+        typer.Option(
+            help="Strategy whose week in the life is traced and drawn.",
+            show_default="the first strategy run",
+        ),
+    ] = None,
 ) -> None:
     """Run strategies on the same prospects; print the ranked table and write the summary,
     comparisons, touch statistics, raw data, manifest, charts and report."""
@@ -98,9 +118,11 @@ def run(
     from sim.results.summary import format_table
     from sim.run import RunOptions, simulate, write_run
     from sim.run.precision import precision_lines
+    from sim.strategy.library import expand
 
     started = time.perf_counter()
     with user_errors():
+        charts = chart_options(only_charts, only, highlight, compare, size, week_strategy)
         name = engine.value
         options = RunOptions(
             prospects=DEFAULT_PROSPECTS[name] if prospects is None else prospects,
@@ -112,15 +134,17 @@ def run(
             precision=precision,
             max_prospects=max_prospects,
             week=True,
+            week_strategy=week_strategy,
             progress=True,
         )
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
+        charts.check(expand(names, scen))
     folder = out if out is not None else Path("reports") / scen.name
     with user_errors(), touch_parts_folder(folder) as parts:
         result = simulate(scen, names, options.replace(touch_dir=parts))
         try:
-            written = write_run(result, folder, started=started)
+            written = write_run(result, folder, charts=charts, started=started)
         except OSError as exc:
             fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
     summary = written.summary

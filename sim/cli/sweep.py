@@ -47,6 +47,67 @@ ProspectsOpt = Annotated[
 ]
 ReplicationsOpt = Annotated[int | None, typer.Option(help="Override the spec's replications.")]
 ChartsOpt = Annotated[bool, typer.Option("--charts/--no-charts", help="Draw the charts.")]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Validate the sweep and print its cells, tasks and an estimated time; run nothing.",
+    ),
+]
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def dry_run_lines(
+    kind: str, spec_arg: str, prospects: int | None, replications: int | None,
+    workers: int, batch: int | None, limit: int = 10,
+) -> list[str]:  # fmt: skip
+    """What ``--dry-run`` prints: the design's cells (the first ``limit``), the tasks they make
+    on ``workers`` processes and a rough estimate of the time (from the engine's cost model,
+    ``sim.sweep.tasks.cell_seconds``, which sizes the batches)."""
+    from sim.sweep.design import build_design
+    from sim.sweep.tasks import batch_size, batches, cell_seconds, cell_tasks
+
+    spec, file = _spec(spec_arg, prospects, replications)
+    design = build_design(spec, file, kind)
+    cells = cell_tasks(spec, design.cells)
+    unique = list({c.key: c for c in cells}.values())
+    n = len(spec.strategies)
+    size = batch or batch_size(unique, n, spec.prospects, workers)
+    tasks = batches(unique, spec, size)
+    core = sum(cell_seconds(c, n, spec.prospects) for c in unique)
+    wall = core / max(1, min(workers, len(tasks)))
+    reps = f"{spec.replications} replication{'s' if spec.replications != 1 else ''}"
+    params = design.parameters
+    lines = [
+        f"{kind} {spec.name} (dry run) | {len(design.cells)} cells ({design.kind} design over "
+        f"{', '.join(params)}) | {n} strategies | {spec.prospects:,} prospects x {reps}",
+        f"{len(unique)} distinct cells in {len(tasks)} tasks of up to {size} cells on "
+        f"{workers} worker{'s' if workers != 1 else ''}",
+        f"estimated time: about {_duration(wall)} ({_duration(core)} of one core; a rough "
+        "estimate from the engine's cost model, the machine's load not counted)",
+    ]
+    rows = [["cell", *params]]
+    for cell in design.cells[:limit]:
+        rows.append([str(cell.index), *(_value(cell.values[p]) for p in params)])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    if len(design.cells) > limit:
+        lines.append(f"... {len(design.cells) - limit} more cells")
+    lines.append("nothing was run (--dry-run)")
+    return lines
+
+
+def _value(value: object) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _spec(path: str, prospects: int | None, replications: int | None) -> tuple[SweepSpec, Path]:
@@ -103,6 +164,21 @@ def _run(
             fail(str(exc), code=1)
         except OSError as exc:
             fail(f"cannot run the sweep into {folder}: {exc.strerror or exc}", code=1)
+
+
+def _dry_run(
+    kind: str, spec: str, prospects: int | None, replications: int | None,
+    workers: int | None, batch: int | None,
+) -> None:  # fmt: skip
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
+    if batch is not None and batch < 1:
+        fail(f"--batch must be at least 1, got {batch}")
+    with user_errors():
+        lines = dry_run_lines(kind, spec, prospects, replications, workers, batch)
+    for line in lines:
+        typer.echo(line)
 
 
 def header(result: SweepResult) -> str:
@@ -190,11 +266,16 @@ def sweep_command(
     prospects: ProspectsOpt = None,
     replications: ReplicationsOpt = None,
     charts: ChartsOpt = True,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Run every cell of a sweep file (locally or on a Dask cluster) and write results.parquet,
     differences.parquet, summary.csv, design.csv, manifest.json and charts into --out
     (default reports/sweeps/<name>/). Finished tasks are saved as they arrive: --resume
-    continues an interrupted sweep."""
+    continues an interrupted sweep. --dry-run prints the cells, the tasks and an estimated
+    time instead."""
+    if dry_run:
+        _dry_run("sweep", spec, prospects, replications, workers, batch)
+        return
     result = _run("sweep", spec, out, workers, scheduler, resume, overwrite, batch, prospects,
                   replications, charts)  # fmt: skip
     typer.echo(header(result))
@@ -216,20 +297,27 @@ def sensitivity_command(
     prospects: ProspectsOpt = None,
     replications: ReplicationsOpt = None,
     charts: ChartsOpt = True,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Sobol (or Morris) sensitivity indices of the spec's metric for each strategy and for the
     difference between the two compared strategies: runs (or resumes) the sweep of the
     sensitivity design and writes sensitivity.csv and its charts into --out (default
-    reports/sweeps/<name>-sensitivity/)."""
+    reports/sweeps/<name>-sensitivity/). --dry-run prints the cells, the tasks and an
+    estimated time instead."""
     from sim.sweep.sensitivity import finding, targets
+
+    if dry_run:
+        _dry_run("sensitivity", spec, prospects, replications, workers, batch)
+        return
 
     result = _run("sensitivity", spec, out, workers, scheduler, resume, overwrite, batch,
                   prospects, replications, charts)  # fmt: skip
     assert result.sensitivity is not None
     typer.echo(header(result))
     typer.echo(sensitivity_text(result.sensitivity))
+    s = result.spec.sensitivity
     for target in targets(result.spec):
-        typer.echo(finding(result.sensitivity, result.spec.sensitivity.method, target))
+        typer.echo(finding(result.sensitivity, s.method, target, s.samples))
     for line in _closing(result):
         typer.echo(line)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -44,3 +46,26 @@ class OptionError(ValueError):
     def flag(self) -> str:
         """The command-line spelling of the option."""
         return "--" + self.option.replace("_", "-")
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known names closest to a misspelt one
+    (``difflib.get_close_matches``), or an empty string when none is close."""
+    close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)"
+
+
+def unknown_names(kind: str, unknown: Iterable[str], known: Iterable[str]) -> str:
+    """One line for names that are not known, each with its closest known names; the whole
+    list of known ones only when some name is close to none (``kind``: what they name, e.g.
+    "strategy")."""
+    known = list(known)
+    unknown = list(unknown)
+    plural = "" if len(unknown) == 1 else ("ies" if kind.endswith("y") else "s")
+    stem = kind[:-1] if plural == "ies" else kind
+    hints = [did_you_mean(n, known) for n in unknown]
+    named = ", ".join(f"{n!r}{h}" for n, h in zip(unknown, hints, strict=True))
+    tail = "" if all(hints) else f"; known: {', '.join(known)}"
+    return f"unknown {stem}{plural} {named}{tail}"

@@ -21,6 +21,7 @@ import pandas as pd
 from sim.io.atomic import write_text_atomic
 from sim.io.loader import scenario_to_yaml
 from sim.report.findings import VersusBest, compare_to_best, finding_sentences, interval_of
+from sim.report.funnel_html import funnel_html
 from sim.results.manifest import manifest
 from sim.results.result import RunResult
 from sim.results.summary import TABLE_COLUMNS, metric_table, ranked
@@ -29,7 +30,9 @@ from sim.viz.render import CHART_NAMES
 CAPTIONS = {
     "ranking": "Meetings booked per 100 prospects, best first, with 95% confidence intervals.",
     "reached_by_attempt": "The “fifth call” curve: the share of prospects whose first two-way "
-    "contact had come by the N-th attempt.",
+    "contact had come by the N-th attempt; a strategy that stops ends where it stops.",
+    "touch_value": "What the N-th touch adds: meetings booked by that touch per 100 "
+    "prospects, with 95% intervals (prospects who called in are not counted).",
     "cumulative_meetings": "Meetings per 100 prospects booked so far, business day by "
     "business day.",
     "pest_frontier": "The pest frontier: reach (any two-way contact) against prospects burned "
@@ -43,8 +46,10 @@ CAPTIONS = {
 
 
 CSS = """
+* { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-       color: #222; max-width: 1180px; margin: 2rem auto; padding: 0 1.2rem; line-height: 1.45; }
+       color: #222; max-width: 1180px; margin: 2rem auto; padding: 0 1.2rem; line-height: 1.45;
+       overflow-wrap: break-word; }
 h1 { font-size: 1.9rem; margin-bottom: .2rem; }
 h2 { font-size: 1.35rem; margin-top: 2.4rem; border-bottom: 2px solid #0072B2;
      padding-bottom: .2rem; }
@@ -52,22 +57,37 @@ h2 { font-size: 1.35rem; margin-top: 2.4rem; border-bottom: 2px solid #0072B2;
 .finding { font-size: 1.25rem; background: #EAF2FA; border-left: 6px solid #0072B2;
            padding: .9rem 1.2rem; }
 .finding p { margin: .3rem 0; }
-.wide { overflow-x: auto; }
-table { border-collapse: collapse; font-size: .95rem; margin: .6rem 0; }
-th, td { padding: .35rem .6rem; border-bottom: 1px solid #ddd; text-align: right;
-         white-space: nowrap; }
-th[scope=row], thead th:first-child { text-align: left; }
-thead th { border-bottom: 2px solid #444; }
-tr.best { background: #D6E8F5; font-weight: 600; }
-tr.tie { background: #EEF5FB; }
+.wide { overflow-x: auto; max-width: 100%; border: 1px solid #eee; }
+table { border-collapse: collapse; font-size: .9rem; width: 100%; }
+th, td { padding: .3rem .5rem; border-bottom: 1px solid #ddd; text-align: right;
+         vertical-align: top; }
+td { white-space: nowrap; }
+thead th { border-bottom: 2px solid #444; vertical-align: bottom; font-weight: 600;
+           min-width: 5.5em; }
+th[scope=row], thead th:first-child { text-align: left; white-space: nowrap; position: sticky;
+                                      left: 0; background: #fff; }
+td small, th small { color: #555; font-weight: normal; }
+tr.best, tr.best th[scope=row] { background: #D6E8F5; }
+tr.tie, tr.tie th[scope=row] { background: #EEF5FB; }
 small { color: #555; }
 .note { color: #555; font-size: .9rem; }
+details { margin: .6rem 0; }
+summary { cursor: pointer; font-weight: 600; }
 figure { margin: 1.6rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: .95rem; margin-top: .3rem; }
 pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: .85rem; }
-dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
-dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace; }
+dl { display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr);
+     gap: .2rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; font-family: ui-monospace, monospace;
+                              overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  body { margin: 1rem auto; padding: 0 .7rem; }
+  h1 { font-size: 1.4rem; }
+  .finding { font-size: 1.05rem; padding: .6rem .8rem; }
+  dl { grid-template-columns: minmax(0, 1fr); }
+  dd { margin-bottom: .4rem; }
+}
 """
 
 
@@ -108,6 +128,7 @@ def report_html(
     charts: Sequence[Path],
     comparisons: pd.DataFrame | None = None,
     info: dict[str, object] | None = None,
+    funnel: pd.DataFrame | None = None,
 ) -> str:
     """The whole page as a string (see ``write_report``)."""
 
@@ -136,6 +157,8 @@ def report_html(
 {table_html(summary, versus)}
 <h2>Charts</h2>
 {figures}
+<h2>The funnel, touch by touch</h2>
+{funnel_html(funnel, ranked(summary))}
 <h2>Scenario parameters</h2>
 <pre>{html.escape(scenario_to_yaml(result.scenario))}</pre>
 <h2>Manifest</h2>
@@ -160,20 +183,34 @@ def write_report(
     *,
     charts: Sequence[Path] | None = None,
     info: dict[str, object] | None = None,
+    funnel: pd.DataFrame | None = None,
 ) -> Path:
     """Write ``out_dir/report.html``: one self-contained page (charts as base64 data URIs,
     inline CSS, no external resources). ``charts``: the PNGs to embed (default: those in
     ``out_dir/charts``); ``info``: the
-    manifest to show (default ``manifest(result)``). Written to a temporary file and renamed
-    into place."""
+    manifest to show (default ``manifest(result)``); ``funnel``: ``funnel.csv``'s table.
+    Written to a temporary file and renamed into place."""
     out = Path(out_dir)
     if charts is None:
         charts = chart_files(out)
-    page = report_html(result, summary, charts, comparisons, info)
+    page = report_html(result, summary, charts, comparisons, info, funnel)
     return write_text_atomic(out / "report.html", page)
 
 
 # -- the table ---------------------------------------------------------------------------------
+
+
+REPORT_HEADINGS = {
+    "meeting_rate": "meetings <small>per 100 prospects</small>",
+    "reach_rate": "reach <small>% of prospects</small>",
+    "no_rate": "explicit no <small>% of prospects</small>",
+    "opt_out_rate": "opt-out <small>% of prospects</small>",
+    "touches_per_prospect": "touches <small>per prospect</small>",
+    "rep_minutes_per_meeting": "rep minutes <small>per meeting</small>",
+    "cost_per_meeting": "cost <small>per meeting</small>",
+    "meetings_per_rep_week": "meetings <small>per rep week</small>",
+}
+"""The report's heading of each column of ``TABLE_COLUMNS``, with its unit."""
 
 
 def _cell(values: tuple[float, float, float], digits: int | None) -> str:
@@ -182,18 +219,25 @@ def _cell(values: tuple[float, float, float], digits: int | None) -> str:
         return "–"
     if digits is not None and digits >= 0:
         return f"{est:,.{digits}f}"
-    ci = "" if math.isnan(low) else f" <small>[{100 * low:.1f}, {100 * high:.1f}]</small>"
+    ci = "" if math.isnan(low) else f"<br><small>[{100 * low:.1f}, {100 * high:.1f}]</small>"
     return f"{100 * est:.1f}{ci}"
 
 
 def table_html(summary: pd.DataFrame, versus: list[VersusBest] | None) -> str:
-    """The summary as an HTML table (the columns of ``format_table``, best first), plus the
-    rep minutes per meeting and the paired difference from the best."""
+    """The summary as an HTML table (the columns of ``format_table``, best first, each
+    heading with its unit), plus the paired difference from the best. It scrolls inside its
+    box on a narrow screen, the strategy column staying in view."""
     by_name = {v.strategy: v for v in versus or []}
-    metrics = [*TABLE_COLUMNS, ("rep min / meeting", "rep_minutes_per_meeting", 0)]
+    present = set(summary["metric"].astype(str))
+    metrics = [c for c in TABLE_COLUMNS if c[1] in present]
     tables = {metric: metric_table(summary, metric) for _, metric, _ in metrics}
-    headings = ["strategy", metrics[0][0], "vs best (per 100)", *(h for h, _, _ in metrics[1:])]
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+    headings = [
+        "strategy",
+        REPORT_HEADINGS[metrics[0][1]],
+        "vs best <small>meetings per 100, paired</small>",
+        *(REPORT_HEADINGS.get(m, html.escape(h)) for h, m, _ in metrics[1:]),
+    ]
+    head = "".join(f"<th>{h}</th>" for h in headings)
     rows = []
     for i, name in enumerate(ranked(summary)):
         cells = []
@@ -206,14 +250,14 @@ def table_html(summary: pd.DataFrame, versus: list[VersusBest] | None) -> str:
         )
     n = int(summary["n_prospects"].max()) if len(summary) else 0
     note = (
-        f"{n:,} prospects per strategy; [95% CI]; rates in percent; touches, rep minutes and "
-        "cost per prospect. “vs best”: paired difference in meetings per 100 prospects with "
-        "its 95% CI and the Benjamini-Hochberg adjusted p-value; ≈ marks strategies "
-        "indistinguishable from the best."
+        f"{n:,} prospects per strategy; [95% CI]; rates in percent of prospects; touches per "
+        "prospect; rep minutes and cost per meeting booked. “vs best”: paired difference in "
+        "meetings per 100 prospects with its 95% CI and the Benjamini-Hochberg adjusted "
+        "p-value; ≈ marks strategies indistinguishable from the best."
     )
     return (
-        f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-        f'</table></div><p class="note">{html.escape(note)}</p>'
+        f'<div class="wide"><table class="summary"><thead><tr>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div><p class="note">{html.escape(note)}</p>'
     )
 
 
@@ -226,7 +270,7 @@ def _versus_cell(v: VersusBest | None, *, best: bool) -> tuple[str, str]:
     p = "–" if math.isnan(v.p_adjusted) else f"{v.p_adjusted:.2g}"
     mark = "≈ " if v.indistinguishable else ""
     text = (
-        f"{mark}{100 * v.diff:+.1f} <small>[{100 * v.ci_low:+.1f}, {100 * v.ci_high:+.1f}]"
+        f"{mark}{100 * v.diff:+.1f}<br><small>[{100 * v.ci_low:+.1f}, {100 * v.ci_high:+.1f}]"
         f"; p={p}</small>"
     )
     return text, "tie" if v.indistinguishable else ""

@@ -4,7 +4,9 @@ A ``StrategyStats`` holds counts; the moments (count, means, co-moments:
 ``sim.results.moments``) of meetings, touches, rep minutes and cost per prospect, and of
 meetings and rep weeks per book; a histogram of days to first response; dials and pick-ups;
 histograms of the attempt that brought the first two-way contact (all prospects, and those who
-went on to a meeting); and counts of touches by attempt and channel (``TOUCH_COUNTS``). Adding
+went on to a meeting); counts of touches by attempt and channel (``TOUCH_COUNTS``); the meetings
+each touch booked and its rep minutes (by attempt and channel: the funnel,
+``sim.results.funnel``); and inbound meetings by the touches made before them. Adding
 the stats of two sets of prospects gives the stats of their union (the moments merge by Chan et
 al.'s rule), so a run of any size keeps one small object per strategy per chunk instead of a
 row per prospect; the summary's estimates and intervals are computed from these statistics
@@ -66,9 +68,13 @@ def _zeros_touch_counts() -> NDArray[np.int64]:
     return np.zeros((0, len(CHANNEL_NAMES), len(TOUCH_COUNTS)), dtype=np.int64)
 
 
-def _add_padded(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+def _zeros_by_channel(dtype: type[np.generic] = np.int64) -> NDArray[Any]:
+    return np.zeros((0, len(CHANNEL_NAMES)), dtype=dtype)
+
+
+def _add_padded(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
     """``a + b`` for arrays that differ only in their first dimension, zero-padded."""
-    out = np.zeros((max(len(a), len(b)), *a.shape[1:]), dtype=np.int64)
+    out = np.zeros((max(len(a), len(b)), *a.shape[1:]), dtype=np.result_type(a, b))
     out[: len(a)] += a
     out[: len(b)] += b
     return out
@@ -103,6 +109,15 @@ class StrategyStats:
     touch_counts: NDArray[np.int64] = field(default_factory=_zeros_touch_counts)
     """Touches by attempt (index, 1-based as in the touch log), channel (``Channel`` order) and
     counter (``TOUCH_COUNTS`` order); empty without a touch log."""
+    touch_meetings: NDArray[np.int64] = field(default_factory=_zeros_by_channel)
+    """Meetings booked by a touch (the prospect's ``meeting_attempt``, not inbound), by that
+    touch's attempt and channel; empty without a touch log."""
+    touch_minutes: NDArray[np.float64] = field(
+        default_factory=lambda: _zeros_by_channel(np.float64)
+    )
+    """Rep minutes of the touches, by attempt and channel; empty without a touch log."""
+    inbound_meetings: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Meetings the prospect booked by calling in, by the touches made before (index)."""
     books: Moments = field(default_factory=lambda: Moments.empty(BOOK_VALUES))
     """Moments of a book's meetings and rep weeks over reps' books (books never straddle
     chunks, so these merge)."""
@@ -122,6 +137,9 @@ class StrategyStats:
                 self.first_contact_meeting, other.first_contact_meeting
             ),
             touch_counts=_add_padded(self.touch_counts, other.touch_counts),
+            touch_meetings=_add_padded(self.touch_meetings, other.touch_meetings),
+            touch_minutes=_add_padded(self.touch_minutes, other.touch_minutes),
+            inbound_meetings=_add_padded(self.inbound_meetings, other.inbound_meetings),
             books=self.books + other.books,
         )
 
@@ -155,6 +173,13 @@ class StrategyStats:
         contacted = ~np.isnan(attempt)
         first = attempt[contacted].astype(np.int64)
         first_met = attempt[contacted & meeting].astype(np.int64)
+        has_inbound = "inbound" in prospects and "meeting_attempt" in prospects
+        inbound = (prospects["inbound"].to_numpy(dtype=bool) if has_inbound else ~meeting) & meeting
+        before = (
+            np.nan_to_num(prospects["meeting_attempt"].to_numpy(dtype=float)[inbound])
+            if has_inbound
+            else np.zeros(0)
+        )
         stats = cls(
             n=len(prospects),
             counts={k: int(v.sum()) for k, v in flags.items()},
@@ -162,10 +187,13 @@ class StrategyStats:
             first_response=_histogram(days),
             first_contact=_histogram(first),
             first_contact_meeting=_histogram(first_met),
+            inbound_meetings=_histogram(before.astype(np.int64)),
             books=_book_moments(prospects, meeting),
         )
         if touches is not None:
             stats._add_touches(
+                booked=_booked(prospects, touches["prospect"], touches["attempt"]),
+                minutes=touches["rep_minutes"].to_numpy(dtype=float),
                 attempt=touches["attempt"].to_numpy(dtype=np.int64),
                 channel=_codes(touches["channel"], CHANNEL_NAMES),
                 result=_codes(touches["result"], RESULT_NAMES),
@@ -182,6 +210,8 @@ class StrategyStats:
         stats = cls.of(prospects)
         if log:
             stats._add_touches(
+                booked=_booked(prospects, log["prospect"], log["attempt"]),
+                minutes=np.asarray(log["rep_minutes"], dtype=float),
                 attempt=np.asarray(log["attempt"], dtype=np.int64),
                 channel=np.asarray(log["channel"], dtype=np.int64),
                 result=np.asarray(log["result"], dtype=np.int64),
@@ -196,6 +226,8 @@ class StrategyStats:
     def _add_touches(
         self,
         *,
+        booked: NDArray[np.bool_],
+        minutes: NDArray[np.float64],
         attempt: NDArray[np.int64],
         channel: NDArray[np.int64],
         result: NDArray[np.int64],
@@ -211,6 +243,16 @@ class StrategyStats:
         self.pickups = int((dials & picked).sum())
         read = (result == Result.read) | voicemail_heard
         self.touch_counts = _touch_counts(attempt, channel, picked, read, response, opted_out)
+        shape = self.touch_counts.shape[:2]
+        known = channel >= 0
+        key = (attempt * len(CHANNEL_NAMES) + channel)[known]
+        size = shape[0] * shape[1]
+        self.touch_meetings = (
+            np.bincount(key[booked[known]], minlength=size).reshape(shape).astype(np.int64)
+        )
+        self.touch_minutes = np.asarray(
+            np.bincount(key, weights=minutes[known], minlength=size), dtype=np.float64
+        ).reshape(shape)
         self.has_touches = True
 
 
@@ -219,6 +261,29 @@ def _flag(prospects: pd.DataFrame, column: str) -> NDArray[np.bool_]:
     if column not in prospects:
         return np.zeros(len(prospects), dtype=bool)
     return np.asarray(prospects[column].to_numpy(dtype=bool))
+
+
+def _booked(prospects: pd.DataFrame, prospect: Any, attempt: Any) -> NDArray[np.bool_]:
+    """For each touch (its prospect id and attempt), whether it booked the prospect's meeting:
+    its attempt is the prospect's ``meeting_attempt`` and the meeting was not inbound (none,
+    for an outcome table without those columns)."""
+    if "meeting_attempt" not in prospects or "inbound" not in prospects:
+        return np.zeros(len(np.asarray(prospect)), dtype=bool)
+    ids = prospects["prospect"].to_numpy(dtype=np.int64)
+    at = prospects["meeting_attempt"].to_numpy(dtype=float)
+    booked_by_touch = prospects["meeting"].to_numpy(dtype=bool) & ~prospects["inbound"].to_numpy(
+        dtype=bool
+    )
+    at = np.where(booked_by_touch, at, np.nan)
+    who = np.asarray(prospect, dtype=np.int64)
+    attempt = np.asarray(attempt, dtype=np.int64)
+    if not len(who) or not len(ids):
+        return np.zeros(len(who), dtype=bool)
+    order = np.argsort(ids, kind="stable")
+    pos = np.clip(np.searchsorted(ids[order], who), 0, len(ids) - 1)
+    row = order[pos]
+    found = ids[row] == who
+    return np.asarray(found & (at[row] == attempt), dtype=bool)
 
 
 def _book_moments(prospects: pd.DataFrame, meeting: NDArray[np.bool_]) -> Moments:
@@ -293,4 +358,4 @@ def merge(parts: list[dict[str, StrategyStats]]) -> dict[str, StrategyStats]:
     return out
 
 
-__all__ = ["TOUCH_COUNTS", "StrategyStats", "fields", "merge", "stats_by_strategy"]
+__all__ = ["CHANNEL_NAMES", "TOUCH_COUNTS", "StrategyStats", "fields", "merge", "stats_by_strategy"]

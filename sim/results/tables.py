@@ -5,7 +5,9 @@
   p-values;
 - ``touch_stats.csv`` (``touch_stats``): what the touches did, by strategy, attempt and
   channel;
-- ``by_attempt.csv`` (``by_attempt``): at which attempt prospects were first reached.
+- ``by_attempt.csv`` (``by_attempt``): at which attempt prospects were first reached;
+- ``funnel.csv`` (``sim.results.funnel.funnel``): per strategy, touch and channel, what the
+  touches did, with rates and intervals, and what the N-th touch added.
 
 ``touch_stats`` and ``by_attempt`` are built from the per-strategy sufficient statistics
 (``sim.results.aggregate.StrategyStats``), so a streamed run (``--stream``) writes them too.
@@ -26,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from sim.results.aggregate import CHANNEL_NAMES, TOUCH_COUNTS, StrategyStats
+from sim.results.funnel import funnel
 from sim.results.summary import best_strategy, paired_difference_arrays, ranked
 
 COMPARISON_COLUMNS = [
@@ -204,14 +207,16 @@ def run_tables(
     summary: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
     """The tables of a run by file name: ``comparisons.csv`` (only with an outcome table:
-    ``prospects`` None or empty, as in a streamed run, leaves it out), ``touch_stats.csv``
-    and ``by_attempt.csv``. The best strategy is the summary's highest meeting rate."""
+    ``prospects`` None or empty, as in a streamed run, leaves it out), ``touch_stats.csv``,
+    ``by_attempt.csv`` and ``funnel.csv``. The best strategy is the summary's highest meeting
+    rate."""
     tables: dict[str, pd.DataFrame] = {}
     if prospects is not None and len(prospects):
         order = ranked(summary)
         tables["comparisons.csv"] = comparisons(prospects, best_strategy(summary), order)
     tables["touch_stats.csv"] = touch_stats(by_strategy)
     tables["by_attempt.csv"] = by_attempt(by_strategy)
+    tables["funnel.csv"] = funnel(by_strategy)
     return tables
 
 

@@ -27,6 +27,7 @@ from sim.results.summary import summarize_stats
 from sim.results.tables import run_tables
 from sim.results.touch_store import merge_parts
 from sim.run.precision import precision_record
+from sim.viz.options import ChartOptions
 from sim.viz.render import render_all
 
 RUN_FILES = (
@@ -34,6 +35,7 @@ RUN_FILES = (
     "comparisons.csv",
     "touch_stats.csv",
     "by_attempt.csv",
+    "funnel.csv",
     "prospects.parquet",
     "touches.parquet",
 )
@@ -61,13 +63,15 @@ def write_run(
     folder: Path | str,
     *,
     visuals: bool = True,
+    charts: ChartOptions | None = None,
     extra: dict[str, object] | None = None,
     started: float | None = None,
 ) -> WrittenRun:
     """Write every output of ``result`` into ``folder`` (created if needed): the data files
     (``RUN_FILES``; a streamed run has no parquet files and no ``comparisons.csv``),
     ``scenario.yaml``, ``week.json`` (when the run traced a week), the charts and
-    ``report.html`` (``visuals``), and ``manifest.json`` last (``extra`` entries appended;
+    ``report.html`` (``visuals``; ``charts`` chooses which charts and how they look), and
+    ``manifest.json`` last (``extra`` entries appended;
     ``started``, a ``time.perf_counter()`` reading at the command's start, adds the command's
     wall time). Raises ``OSError`` when the folder cannot be written."""
     out = Path(folder)
@@ -84,11 +88,17 @@ def write_run(
     info = manifest(result, **({"precision": precision_record(result)} if result.precision else {}))
     info.update(extra or {})
     if visuals:
-        charts = render_all(result, summary, out)
-        files += charts
+        drawn = render_all(result, summary, out, charts, tables=tables)
+        files += drawn
         files.append(
             write_report(
-                result, summary, out, tables.get("comparisons.csv"), charts=charts, info=info
+                result,
+                summary,
+                out,
+                tables.get("comparisons.csv"),
+                charts=drawn,
+                info=info,
+                funnel=tables.get("funnel.csv"),
             )
         )
     if started is not None:

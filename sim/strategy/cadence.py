@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from sim.io.errors import did_you_mean
 from sim.model.channels import Channel
 from sim.model.clock import NEVER, parse_time
 from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
@@ -64,9 +65,26 @@ class StepSpec(BaseModel):
     def _channel(cls, v: str, info: ValidationInfo) -> str:
         allowed = [*Channel.__members__, *(["favored"] if info.field_name == "channel" else [])]
         if v not in allowed:
-            raise ValueError(f"must be one of: {', '.join(allowed)}")
+            raise ValueError(f"must be one of: {', '.join(allowed)}{did_you_mean(v, allowed)}")
         if info.field_name == "fallback" and v == "favored":
             raise ValueError("the fallback must be a channel")
+        return v
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted(cls, v: Any) -> Any:
+        """A time written without quotes (``9:00``) reaches us as a number: YAML 1.1 reads
+        it as base 60 (540). Say so, with the fix, instead of two union errors."""
+        for t in v if isinstance(v, list) else [v]:
+            if isinstance(t, int | float) and not isinstance(t, bool):
+                hint = unquoted_time(t)
+                raise ValueError(
+                    f"a time of day must be text like '09:30'; {t!r} looks like "
+                    f"{hint} written without quotes (YAML reads it as a number): write "
+                    f"'{hint}' in quotes"
+                    if hint
+                    else f"a time of day must be text like '09:30', got the number {t!r}"
+                )
         return v
 
     @field_validator("time")
@@ -127,14 +145,9 @@ class PhaseSpec(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> PhaseSpec:
-        days = [s.day for s in self.steps]
-        if days != sorted(days):
-            raise ValueError("steps must be in order of their day")
-        span = days[-1] - days[0]
-        if self.repeat_every is not None and self.repeat_every <= span:
-            raise ValueError(
-                f"repeat_every ({self.repeat_every}) must exceed the span of the steps ({span})"
-            )
+        problem = order_problem([s.day for s in self.steps], self.repeat_every)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -154,18 +167,80 @@ class CadenceSpec(BaseModel):
 
     @model_validator(mode="after")
     def _targets(self) -> CadenceSpec:
-        names = [p.name for p in self.phases]
-        if len(set(names)) != len(names):
-            raise ValueError(f"phase names must be unique: {names}")
-        for p in self.phases:
-            for key in ("then", "on_positive", "on_no", "on_open", "on_not_now"):
-                target = getattr(p, key)
-                allowed = {*names, "stop"} | ({"continue"} if key != "then" else set())
-                if target not in allowed:
-                    raise ValueError(
-                        f"phase {p.name!r}: {key} = {target!r} must be one of {sorted(allowed)}"
-                    )
+        problems = target_problems([p.model_dump() for p in self.phases])
+        if problems:
+            raise ValueError("; ".join(message for _, _, message in problems))
         return self
+
+
+TARGET_KEYS = ("then", "on_positive", "on_no", "on_open", "on_not_now")
+CONTINUING = ("on_open", "on_not_now")
+"""Transitions whose default is ``continue`` (the others default to ``stop``)."""
+
+
+def unquoted_time(value: float) -> str | None:
+    """The ``H:MM`` that YAML 1.1 read as the base-60 number ``value`` (``9:00`` -> 540), or
+    None when the number cannot be one."""
+    if value != int(value) or not 0 <= value < 24 * 60:
+        return None
+    hours, minutes = divmod(int(value), 60)
+    return f"{hours}:{minutes:02d}"
+
+
+def order_problem(days: list[int], repeat_every: int | None) -> str | None:
+    """What is wrong with a phase's step days and its ``repeat_every``, if anything."""
+    if days != sorted(days):
+        return "steps must be in order of their day (the values are the steps' days)"
+    span = days[-1] - days[0] if days else 0
+    if repeat_every is not None and repeat_every <= span:
+        return f"repeat_every ({repeat_every}) must exceed the span of the steps ({span})"
+    return None
+
+
+Located = tuple[str, Any, str]
+"""A problem of a cadence: its path, the value there, and the message."""
+
+
+def target_problems(phases: list[dict[str, Any]]) -> list[Located]:
+    """Each phase transition that names no phase, and repeated phase names; ``phases`` as
+    plain mappings (raw or validated)."""
+    names = [p.get("name") for p in phases]
+    out: list[Located] = []
+    if len(set(map(str, names))) != len(names):
+        out.append(("phases", names, "phase names must be unique"))
+    for i, p in enumerate(phases):
+        for key in TARGET_KEYS:
+            target = p.get(key, "continue" if key in CONTINUING else "stop")
+            allowed = {*map(str, names), "stop"} | ({"continue"} if key != "then" else set())
+            if target not in allowed:
+                out.append(
+                    (f"phases.{i}.{key}", target,
+                     f"phase {p.get('name')!r}: {key} must be one of {sorted(allowed)}")
+                )  # fmt: skip
+    return out
+
+
+def structure_problems(raw: Any) -> list[Located]:
+    """The rules across fields of a cadence written as a mapping: step
+    order, repeats and phase transitions, checked on the raw data so that they are reported
+    together with the field errors instead of after them. Parts too broken to read are
+    skipped (their field errors say why)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("phases"), list):
+        return []
+    phases = [p for p in raw["phases"] if isinstance(p, dict)]
+    out: list[Located] = []
+    for i, phase in enumerate(raw["phases"]):
+        if not isinstance(phase, dict) or not isinstance(phase.get("steps"), list):
+            continue
+        days = [s.get("day") for s in phase["steps"] if isinstance(s, dict)]
+        repeat = phase.get("repeat_every")
+        if all(isinstance(d, int) for d in days) and (repeat is None or isinstance(repeat, int)):
+            problem = order_problem([int(d) for d in days if d is not None], repeat or None)
+            if problem:
+                out.append((f"phases.{i}.steps", days, problem))
+    if len(phases) == len(raw["phases"]):
+        out += target_problems(phases)
+    return out
 
 
 class Cadence(Strategy):

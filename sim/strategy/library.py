@@ -13,7 +13,7 @@ from sim.io.errors import Problem
 from sim.io.problems import problems_from
 from sim.model.scenario import Scenario
 from sim.strategy.base import Strategy
-from sim.strategy.cadence import Cadence, CadenceSpec
+from sim.strategy.cadence import Cadence, CadenceSpec, structure_problems
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +35,11 @@ def check_strategies(scenario: Scenario) -> list[Problem]:
         try:
             CadenceSpec.model_validate(spec)
         except ValidationError as exc:
-            for p in problems_from(exc, CadenceSpec):
+            # the rules across fields are checked on the raw mapping instead, so that every
+            # problem is reported at once (pydantic checks them once every field is valid)
+            found = [p for p in problems_from(exc, CadenceSpec) if not _across(p)]
+            found += [Problem(*located) for located in structure_problems(spec)]
+            for p in found:
                 problems.append(Problem(f"custom_strategies.{name}.{p.path}", p.value, p.message))
     known = set(library_names()) | set(scenario.custom_strategies)
     for i, name in enumerate(scenario.strategies):
@@ -46,6 +50,13 @@ def check_strategies(scenario: Scenario) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _across(problem: Problem) -> bool:
+    """A problem from the cadence's rules across fields (reported by ``structure_problems``)."""
+    return not problem.path or problem.message.startswith(
+        ("steps must be in order", "repeat_every (")
+    )
 
 
 def expand(names: list[str], scenario: Scenario) -> list[str]:

@@ -9,6 +9,7 @@ them all as PNG files into ``<out>/charts/``.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,18 +17,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from sim.results.summary import MEANS, PROPORTIONS
-from sim.sweep.sensitivity import index_column, targets
+from sim.sweep.sensitivity import index_column, rank_warning, targets
 from sim.sweep.spec import Parameter
 from sim.sweep.store import ALPHA
+from sim.viz.palette import GREY, strategy_colour
 from sim.viz.style import (
-    GREY,
-    LINE_COLOURS,
+    BLUE,
+    ORANGE,
     house_style,
     legend_below,
     new_axes,
@@ -56,13 +59,30 @@ def metric_label(metric: str) -> tuple[str, float]:
 
 
 def strategy_colours(strategies: Sequence[str]) -> dict[str, str]:
-    return {s: LINE_COLOURS[i % len(LINE_COLOURS)] for i, s in enumerate(strategies)}
+    """Each strategy's colour: the same as in a run's charts (``sim.viz.palette``)."""
+    return {s: strategy_colour(s) for s in strategies}
 
 
 def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.3g}"
+    """A plain number for a tick or a title: ``400``, ``0.05``, ``1.5e+06`` only when huge."""
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        if v != 0 and (abs(v) >= 1e6 or abs(v) < 1e-4):
+            return f"{v:.3g}"
+        return f"{v:,.6g}" if abs(v) >= 1000 else f"{v:.4g}"
     return str(value)
+
+
+PLAIN = FuncFormatter(lambda v, _: _fmt(float(v)))
+"""Tick labels as plain numbers (``400``, not ``4x10^2``) on any scale."""
+
+
+def plain_log(axis: Axis) -> None:
+    """Plain major tick labels at 1, 2 and 5 times the powers of ten, and no minor ones, on
+    a log axis (a range inside one decade would otherwise get a single labelled tick)."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(PLAIN)
+    axis.set_minor_formatter(NullFormatter())
 
 
 def is_grid(frame: pd.DataFrame, parameters: Sequence[str]) -> bool:
@@ -147,8 +167,10 @@ def winner_map(
         ax.grid(True)
         if log[0]:
             ax.set_xscale("log")
+            plain_log(ax.xaxis)
         if log[1]:
             ax.set_yscale("log")
+            plain_log(ax.yaxis)
     ax.set_xlabel(labels.get(x, x))
     ax.set_ylabel(labels.get(y, y))
     present = [s for s in strategies if s in set(frame["best"].astype(str))]
@@ -198,9 +220,11 @@ def metric_along(
     log: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
-    """``metric`` of each strategy against ``parameter``, with its 95% interval as a band. On a
-    grid, the other swept parameters are held at their middle value; on a sampled design
-    (Latin hypercube, Sobol) every cell is a point with its interval."""
+    """``metric`` of each strategy against ``parameter``, with its 95% interval as a band (a
+    light fill for up to two strategies; for more, only the band's edges, dotted, so that
+    overlapping bands stay readable). On a grid, the other swept parameters are held at their
+    middle value; on a sampled design (Latin hypercube, Sobol) every cell is a point with its
+    interval."""
     labels = labels or {}
     ax = new_axes(ax, (11, 6.5))
     rows = results[results["metric"] == metric]
@@ -225,20 +249,28 @@ def metric_along(
         if sampled:
             err = np.vstack([np.maximum(mean - low, 0), np.maximum(high - mean, 0)])
             ax.errorbar(x, mean, yerr=np.nan_to_num(err), fmt="o", color=colours[name],
-                        label=name, alpha=0.8, markersize=5, capsize=0)  # fmt: skip
+                        label=name, alpha=0.6, markersize=5, capsize=0,
+                        elinewidth=1.0)  # fmt: skip
         else:
             ax.plot(x, mean, marker="o", color=colours[name], label=name)
-            ax.fill_between(x, low, high, color=colours[name], alpha=0.13, linewidth=0)
+            if len(strategies) <= 2:
+                ax.fill_between(x, low, high, color=colours[name], alpha=0.13, linewidth=0)
+            else:
+                ax.plot(x, low, color=colours[name], lw=1.0, ls=":")
+                ax.plot(x, high, color=colours[name], lw=1.0, ls=":")
     if not numeric:
         ax.set_xticks(range(len(categories)), [_fmt(v) for v in categories])
     elif log:
         ax.set_xscale("log")
+        plain_log(ax.xaxis)
         ax.xaxis.set_minor_locator(NullLocator())
         if not sampled:
             ticks = sorted(frame[parameter].unique())
             ax.set_xticks(ticks, [_fmt(v) for v in ticks])
+    else:
+        ax.xaxis.set_major_formatter(PLAIN)
     ax.set_xlabel(labels.get(parameter, parameter))
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(f"{ylabel} ({'band' if not sampled else 'bars'}: 95% CI)")
     legend_below(ax, ncol=min(3, len(strategies)))
     set_title(ax, _along_finding(frame, parameter, metric, labels, fixed))
     return ax
@@ -281,38 +313,60 @@ def sensitivity_bars(
     method: str,
     *,
     labels: dict[str, str] | None = None,
+    samples: int | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """The sensitivity indices of one target (a strategy or ``a - b``), one row per parameter:
     Sobol ``ST`` as bars and ``S1`` as dots, or Morris ``mu_star`` as bars and ``sigma`` as
-    dots, with their confidence intervals."""
+    dots (in the metric's display units: per 100 prospects for rates), with their confidence
+    intervals. With ``samples`` (the spec's base sample size), a note in the chart when the
+    intervals are too wide to rank the parameters (``rank_warning``)."""
     labels = labels or {}
     rows = table[table["strategy"] == target].reset_index(drop=True)
     ax = new_axes(ax, (11, max(4.8, 0.7 * len(rows) + 3)))
     main, conf = index_column(method)
     second, second_conf = ("S1", "S1_conf") if method == "sobol" else ("sigma", None)
     order = rows.sort_values(main, ascending=True, kind="stable")
+    metric = str(rows["metric"].iloc[0]) if len(rows) else ""
+    scale = 1.0 if method == "sobol" else metric_label(metric)[1]
     y = np.arange(len(order))
-    value = order[main].to_numpy(dtype=float)
-    half = np.nan_to_num(order[conf].to_numpy(dtype=float))
-    ax.barh(y - 0.14, value, xerr=half, color=LINE_COLOURS[0], alpha=0.85, height=0.42,
+    value = order[main].to_numpy(dtype=float) * scale
+    half = np.nan_to_num(order[conf].to_numpy(dtype=float)) * scale
+    ax.barh(y - 0.14, value, xerr=half, color=BLUE, alpha=0.85, height=0.42,
             label=f"{main} (total)" if method == "sobol" else main,
             error_kw={"ecolor": "#333333", "capsize": 4, "elinewidth": 1.5})  # fmt: skip
-    dots = order[second].to_numpy(dtype=float)
-    dots_err = None if second_conf is None else np.nan_to_num(order[second_conf].to_numpy(float))
-    ax.errorbar(dots, y + 0.24, xerr=dots_err, fmt="D", color=LINE_COLOURS[1], markersize=8,
+    dots = order[second].to_numpy(dtype=float) * scale
+    dots_err = (
+        None if second_conf is None else np.nan_to_num(order[second_conf].to_numpy(float)) * scale
+    )
+    ax.errorbar(dots, y + 0.24, xerr=dots_err, fmt="D", color=ORANGE, markersize=8,
                 label=f"{second} (first order)" if method == "sobol" else second, capsize=3,
                 elinewidth=1.5)  # fmt: skip
     ax.set_yticks(y, [labels.get(p, p) for p in order["parameter"]])
     ax.axvline(0, color="#555555", linewidth=1)
     ax.grid(False)
     ax.grid(True, axis="x")
-    metric = str(rows["metric"].iloc[0]) if len(rows) else ""
-    unit = "share of the variance" if method == "sobol" else f"{metric_label(metric)[0]} (effect)"
-    ax.set_xlabel(f"sensitivity index ({unit})")
+    ax.xaxis.set_major_formatter(PLAIN)
+    if method == "sobol":
+        ax.set_xlabel("sensitivity index (share of the variance; bars: 95% CI)")
+    else:
+        ax.set_xlabel(
+            f"mean absolute effect across the range, in {metric_label(metric)[0]} (95% CI)"
+        )
     legend_below(ax, ncol=2)
+    warning = None if samples is None else rank_warning(table, method, target, samples)
+    if warning is not None:
+        ax.text(0.99, 0.02, "\n".join(_wrap(warning.removeprefix("warning: "), 60)),
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=11, color="#A50026",
+                bbox={"boxstyle": "round,pad=0.4", "fc": "#FFF4F0", "ec": "#A50026"})  # fmt: skip
+        set_title(ax, f"{target}: the intervals are too wide to rank the parameters")
+        return ax
     set_title(ax, _sensitivity_finding(rows, target, method, labels))
     return ax
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width)
 
 
 def _sensitivity_finding(
@@ -365,8 +419,10 @@ def render_sweep_charts(result: SweepResult, design_kind: str) -> list[Path]:
         return draw
 
     def indices(table: pd.DataFrame, target: str) -> Callable[[Axes], Axes]:
-        method = spec.sensitivity.method
-        return lambda ax: sensitivity_bars(table, target, method, labels=labels, ax=ax)
+        method, samples = spec.sensitivity.method, spec.sensitivity.samples
+        return lambda ax: sensitivity_bars(
+            table, target, method, labels=labels, samples=samples, ax=ax
+        )
 
     if len(params) >= 2:
         plan["winner_map"] = ((11, 8), winners)

@@ -131,8 +131,57 @@ def index_column(method: str) -> tuple[str, str]:
     return ("ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf")
 
 
-def finding(table: pd.DataFrame, method: str, target: str) -> str:
-    """One sentence: the parameter that matters most for ``target``."""
+def needed_samples(samples: int, half_width: float, target: float, method: str) -> int:
+    """The base sample size (Sobol: a power of 2; Morris: trajectories) expected to shrink an
+    interval of ``half_width`` at ``samples`` to ``target``: half-widths shrink as
+    ``1 / sqrt(samples)``."""
+    need = max(samples, math.ceil(samples * (half_width / target) ** 2))
+    if method == "sobol":
+        need = 2 ** math.ceil(math.log2(need))
+    return int(need)
+
+
+def rank_warning(table: pd.DataFrame, method: str, target: str, samples: int) -> str | None:
+    """A warning when the indices of ``target`` cannot rank its parameters: the interval of
+    the largest index overlaps the interval of the next, or is wider than the index itself
+    (an index of 1.24 ± 1.57 says nothing). It names the base sample size (``samples`` in
+    the spec) that would bring the widest of the two intervals down to half the gap between
+    them (at least to a tenth of the largest index). None when the ranking stands."""
+    rows = table[table["strategy"] == target]
+    col, conf = index_column(method)
+    rows = rows[rows[col].notna()].sort_values(col, ascending=False, kind="stable")
+    if rows.empty:
+        return None
+    value = rows[col].to_numpy(dtype=float)
+    half = np.nan_to_num(rows[conf].to_numpy(dtype=float), nan=np.inf)
+    top, top_half = float(value[0]), float(half[0])
+    second, second_half = (float(value[1]), float(half[1])) if len(rows) > 1 else (0.0, 0.0)
+    overlap = top - top_half <= second + second_half
+    wide = top_half >= abs(top)
+    if not (overlap or wide):
+        return None
+    widest = max(top_half, second_half)
+    target_half = max((top - second) / 2, abs(top) / 10, 1e-6)
+    if not math.isfinite(widest):
+        return (
+            f"warning: {target}: the {col} intervals are undefined; rerun with more samples "
+            "before ranking the parameters."
+        )
+    need = needed_samples(samples, widest, target_half, method)
+    shown = rows["parameter"].astype(str).to_list()
+    pair = f"{shown[0]} {top:.2f} ± {top_half:.2f}"
+    if len(rows) > 1:
+        pair += f" vs {shown[1]} {second:.2f} ± {second_half:.2f}"
+    return (
+        f"warning: {target}: the {col} intervals are too wide to rank the parameters "
+        f"({pair}); about samples: {need} (now {samples}) would be needed."
+    )
+
+
+def finding(table: pd.DataFrame, method: str, target: str, samples: int | None = None) -> str:
+    """One sentence: the parameter that matters most for ``target``; when ``samples`` (the
+    spec's base sample size) is given and the intervals cannot rank the parameters, the
+    sentence says so instead of naming a winner, and the sample size needed."""
     rows = table[table["strategy"] == target]
     col, conf = index_column(method)
     if rows.empty or rows[col].isna().all():
@@ -141,6 +190,10 @@ def finding(table: pd.DataFrame, method: str, target: str) -> str:
     value, half = float(top[col]), float(top[conf])
     unit = " of the variance" if method == "sobol" else ""
     width = "" if math.isnan(half) else f" ± {half:.2f}"
+    if samples is not None:
+        warning = rank_warning(table, method, target, samples)
+        if warning is not None:
+            return warning
     return f"{target}: {top['parameter']} matters most ({col} {value:.2f}{width}{unit})."
 
 
@@ -151,7 +204,9 @@ __all__ = [
     "difference_label",
     "finding",
     "index_column",
+    "needed_samples",
     "outputs",
+    "rank_warning",
     "sensitivity_table",
     "targets",
 ]

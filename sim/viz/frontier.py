@@ -13,48 +13,80 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
-from sim.results.summary import best_strategy, metric_table
-from sim.viz.style import BLUE, error_bars, new_axes, set_title
+from sim.results.summary import metric_table, ranked
+from sim.viz.headline import difference
+from sim.viz.options import ChartOptions
+from sim.viz.palette import GREY, strategy_marker
+from sim.viz.style import colours_for, error_bars, new_axes, set_title
+
+DARK = "#555555"
+"""Points of strategies that are not highlighted (darker than line grey: points are small)."""
 
 
-def pest_frontier(summary: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Reach (x) against burned prospects (y: opt-outs), one labelled point per strategy."""
-    reach = metric_table(summary, "reach_rate")
-    burn = metric_table(summary, "opt_out_rate").reindex(reach.index)
+def pest_frontier(
+    summary: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    options: ChartOptions | None = None,
+    prospects: pd.DataFrame | None = None,
+) -> Axes:
+    """Reach (x) against burned prospects (y: opt-outs), one labelled point per strategy;
+    highlighted strategies in their colour and marker."""
+    options = options or ChartOptions()
+    names = options.shown(ranked(summary))
+    reach = metric_table(summary, "reach_rate").reindex(names)
+    burn = metric_table(summary, "opt_out_rate").reindex(names)
     ax = new_axes(ax, (11, 8))
-    best = best_strategy(summary)
-    names = list(reach.index)
+    colours = colours_for(names, ranked(summary), options, grey=DARK)
     x = reach["mean"].to_numpy(float) * 100
     y = burn["mean"].to_numpy(float) * 100
     for i, name in enumerate(names):
-        colour = BLUE if name == best else "#555555"
+        bright = colours[name] != DARK
         ax.errorbar(
             x[i],
             y[i],
             xerr=error_bars(reach.iloc[[i]], 100),
             yerr=error_bars(burn.iloc[[i]], 100),
-            fmt="o",
-            color=colour,
-            ms=9 if name == best else 7,
+            fmt=strategy_marker(name) if bright else "o",
+            color=colours[name],
+            ecolor=colours[name] if bright else GREY,
+            ms=10 if bright else 6,
             elinewidth=1.2,
             capsize=3,
-            zorder=3,
+            zorder=3 if bright else 2,
         )
     _frontier_limits(ax, reach, burn)
     ax.set_xlabel("reach: prospects with a two-way contact (%, 95% CI)")
-    ax.set_ylabel("burned: prospects who opted out (%)")
+    ax.set_ylabel("burned: prospects who opted out (%, 95% CI)")
     ax.grid(True, axis="both")
-    top = names[int(np.nanargmax(x))]
-    worst = names[int(np.nanargmax(y))]
-    text = f"{top} reaches the most prospects ({np.nanmax(x):.0f}%)"
-    text += f" and burns {y[names.index(top)]:.1f}%"
-    if worst != top and np.nanmax(y) > 0:
-        text += f"; {worst} burns the most ({np.nanmax(y):.1f}%)"
-    if best not in (top, worst):
-        text += f"; {best} (most meetings) burns {y[names.index(best)]:.1f}%"
-    set_title(ax, text)
-    _label_points(ax, x, y, names, highlight=best)  # last: it measures the final layout
+    set_title(ax, _frontier_title(summary, options, prospects))
+    _label_points(ax, x, y, names, colours=colours, plain=DARK)  # last: it measures the layout
     return ax
+
+
+def _frontier_title(
+    summary: pd.DataFrame, options: ChartOptions, prospects: pd.DataFrame | None
+) -> str:
+    if options.compare is None:
+        return (
+            "Reach against prospects burned (opted out): further right reaches more, "
+            "higher burns more"
+        )
+    a, b = options.compare
+    reach = difference(summary, a, b, "reach_rate", prospects)
+    burn = difference(summary, a, b, "opt_out_rate", prospects)
+    text = (
+        f"{a} reaches {100 * reach.value_a:.0f}% and burns {100 * burn.value_a:.1f}%; "
+        f"{b} reaches {100 * reach.value_b:.0f}% and burns {100 * burn.value_b:.1f}%"
+    )
+    if burn.significant:
+        text += (
+            f" ({abs(100 * burn.diff):.1f} points {'more' if burn.diff > 0 else 'fewer'} burned,"
+            f" 95% CI {100 * burn.low:+.1f} to {100 * burn.high:+.1f})"
+        )
+    else:
+        text += " (opt-outs cannot be told apart)"
+    return text
 
 
 def _frontier_limits(ax: Axes, reach: pd.DataFrame, burn: pd.DataFrame) -> None:
@@ -62,16 +94,21 @@ def _frontier_limits(ax: Axes, reach: pd.DataFrame, burn: pd.DataFrame) -> None:
     lo = float(np.nanmin(reach["ci_low"].fillna(reach["mean"]).to_numpy(float))) * 100
     hi = float(np.nanmax(reach["ci_high"].fillna(reach["mean"]).to_numpy(float))) * 100
     span = max(hi - lo, 5.0)
-    ax.set_xlim(max(lo - 0.06 * span, 0.0), hi + 0.10 * span)
+    ax.set_xlim(max(lo - 0.08 * span, 0.0), hi + 0.16 * span)
     top = float(np.nanmax(burn["ci_high"].fillna(burn["mean"]).to_numpy(float))) * 100
     top = max(top * 1.2, 0.5)
-    ax.set_ylim(-0.1 * top, top)
+    ax.set_ylim(-0.14 * top, top)
+    ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= top])
+    ax.set_ylim(-0.14 * top, top)
 
 
 Box = tuple[float, float, float, float]
 """A rectangle in display pixels: left, bottom, right, top."""
 
-_DIRECTIONS = (0, 180, 20, -20, 160, -160, 40, -40, 140, -140, 65, -65, 115, -115, 90, -90)
+_DIRECTIONS = (
+    0, 180, 20, -20, 160, -160, 40, -40, 140, -140, 65, -65, 115, -115, 90, -90,
+    10, -10, 170, -170, 30, -30, 150, -150, 50, -50, 130, -130, 78, -78, 102, -102,
+)  # fmt: skip
 """Directions (degrees) tried for a label around its point, in order of preference."""
 
 
@@ -90,14 +127,21 @@ def _candidate(px: float, py: float, w: float, h: float, r: float, deg: float) -
 
 
 def _label_points(
-    ax: Axes, x: np.ndarray, y: np.ndarray, labels: Sequence[str], *, highlight: str
+    ax: Axes,
+    x: np.ndarray,
+    y: np.ndarray,
+    labels: Sequence[str],
+    *,
+    colours: dict[str, str],
+    plain: str,
 ) -> None:
-    """Name each point without overlaps: each label takes the nearest free spot around its
-    point (right first, then left, diagonals, above, below, further out), clear of the other
-    labels, their leader lines, the markers and error bars, inside the axes; a thin leader
-    line joins a label set apart from its point. Crowded points are placed first. Sizes are
-    measured after a layout pass (``Figure.draw_without_rendering``), so the labels match the
-    saved image."""
+    """Name each point without overlaps: each label takes the cheapest spot around its point
+    (right first, then left, diagonals, above, below, further out), inside the axes. A leader
+    line never crosses another leader line or runs through a label; labels never overlap;
+    running over a marker or an error bar is avoided where possible. A thin leader line joins
+    a label set apart from its point. Highlighted labels are placed first, then crowded
+    points. Sizes are measured after a layout pass (``Figure.draw_without_rendering``), so
+    the labels match the saved image."""
     fig = ax.get_figure(root=True)
     if fig is None or len(labels) == 0:
         return
@@ -115,15 +159,20 @@ def _label_points(
             for (px, py), good in zip(pts, ok, strict=True)
             if good
         ],
+        scale,
     )
-    room.fixed += _errorbar_boxes(ax, scale)
+    room.bars = _errorbar_boxes(ax, scale)
     dist = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
     crowd = (dist < 80 * scale).sum(axis=1)
-    order = sorted((int(i) for i in np.flatnonzero(ok)), key=lambda i: (-crowd[i], i))
-    radii = [r * scale for r in (5, 10, 18, 28, 40, 55, 72, 92, 115, 140, 170, 205, 245, 290)]
+    bright = [colours.get(str(n), plain) != plain for n in labels]
+    order = sorted(
+        (int(i) for i in np.flatnonzero(ok)), key=lambda i: (not bright[i], -crowd[i], i)
+    )
+    radii = [r * scale for r in (5, 10, 16, 24, 34, 46, 60, 76, 94, 115, 140, 170, 205, 245,
+                                 290, 340, 400)]  # fmt: skip
     for i in order:
-        bold = labels[i] == highlight
-        probe = ax.text(0, 0, labels[i], fontsize=12, fontweight="bold" if bold else "normal")
+        weight = "bold" if bright[i] else "normal"
+        probe = ax.text(0, 0, labels[i], fontsize=12, fontweight=weight)
         ext = probe.get_window_extent()
         probe.remove()
         box, leader = room.place(pts[i], ext.width + 4, ext.height + 2, radii, radii[0])
@@ -133,6 +182,7 @@ def _label_points(
             if leader
             else None
         )
+        colour = colours.get(str(labels[i]), plain)
         ax.annotate(
             labels[i],
             (float(x[i]), float(y[i])),
@@ -140,8 +190,8 @@ def _label_points(
             ha="center",
             va="center",
             fontsize=12,
-            fontweight="bold" if bold else "normal",
-            color=BLUE if bold else "#222222",
+            fontweight=weight,
+            color=colour if bright[i] else "#222222",
             arrowprops=arrow,
             zorder=4,
         )
@@ -173,27 +223,43 @@ def _crosses(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> bool
     return turn(a, b, c) * turn(a, b, d) < 0 and turn(c, d, a) * turn(c, d, b) < 0
 
 
+HARD = 1000
+"""The cost of a clash that makes a chart unreadable: labels overlapping, a leader line
+crossing another or running through a label."""
+MARKER_COST = 8
+BAR_COST = 1
+DISTANCE_COST = 0.04
+"""Per point of distance from the point: a near label over an error bar beats a far one."""
+
+
 @dataclass
 class _Room:
-    """The free space of an axes for point labels: fixed obstacles (markers, error bars), the
-    labels placed so far and their leader lines, in display pixels."""
+    """The free space of an axes for point labels: fixed obstacles (markers; error bars,
+    softer), the labels placed so far and their leader lines, in display pixels."""
 
     inner: Box
     fixed: list[Box]
+    scale: float = 1.0
+    """Display pixels per point."""
+    bars: list[Box] = field(default_factory=list)
     labels: list[Box] = field(default_factory=list)
     leaders: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
-    def clashes(self, box: Box, point: np.ndarray, leader: bool) -> int:
-        """How many things a label at ``box`` (with a leader line to ``point``) would cross;
-        another label counts three times."""
-        n = sum(_overlaps(box, o) for o in self.fixed)
-        n += 3 * sum(_overlaps(box, o) for o in self.labels)
-        n += sum(_hits(box, a, b) for a, b in self.leaders)
+    def cost(self, box: Box, point: np.ndarray, leader: bool) -> int:
+        """What a label at ``box`` (with a leader line to ``point``) would clash with:
+        ``HARD`` for each label it overlaps or leader line it meets, ``MARKER_COST`` per
+        marker and ``BAR_COST`` per error bar it covers."""
+        n = HARD * sum(_overlaps(box, o) for o in self.labels)
+        n += HARD * sum(_hits(box, a, b) for a, b in self.leaders)
+        n += MARKER_COST * sum(_overlaps(box, o) for o in self.fixed)
+        n += BAR_COST * sum(_overlaps(box, o, pad=0.0) for o in self.bars)
         if leader:
             end = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
-            n += sum(_hits(o, point, end) for o in self.labels)
-            n += sum(_hits(o, point, end) for o in self.fixed if not _contains(o, point))
-            n += sum(_crosses(point, end, a, b) for a, b in self.leaders)
+            n += HARD * sum(_hits(o, point, end) for o in self.labels)
+            n += HARD * sum(_crosses(point, end, a, b) for a, b in self.leaders)
+            n += MARKER_COST * sum(
+                _hits(o, point, end) for o in self.fixed if not _contains(o, point)
+            )
         return n
 
     def inside(self, box: Box) -> bool:
@@ -203,22 +269,22 @@ class _Room:
     def place(
         self, point: np.ndarray, w: float, h: float, radii: Sequence[float], near: float
     ) -> tuple[Box, bool]:
-        """The nearest free box for a ``w`` x ``h`` label of ``point`` (failing that, the one
-        with the fewest clashes), recorded as taken; and whether it needs a leader line."""
+        """The cheapest box for a ``w`` x ``h`` label of ``point`` (``cost`` plus
+        ``DISTANCE_COST`` per point of distance, so the nearest of equally free spots),
+        recorded as taken; and whether it needs a leader line."""
         px, py = float(point[0]), float(point[1])
-        best: tuple[int, Box, bool] = (10**9, _candidate(px, py, w, h, radii[0], 0), False)
+        unit = self.scale
+        best: tuple[float, Box, bool] = (1e18, _candidate(px, py, w, h, radii[0], 0), False)
         for r in radii:
+            if DISTANCE_COST * r / unit >= best[0]:
+                break  # nothing further out can be cheaper
             for deg in _DIRECTIONS:
                 box = _candidate(px, py, w, h, r, deg)
                 if not self.inside(box):
                     continue
-                n = self.clashes(box, point, r > near)
+                n = self.cost(box, point, r > near) + DISTANCE_COST * r / unit
                 if n < best[0]:
                     best = (n, box, r > near)
-                if n == 0:
-                    break
-            if best[0] == 0:
-                break
         _, box, leader = best
         self.labels.append(box)
         if leader:

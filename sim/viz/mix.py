@@ -8,6 +8,8 @@ from matplotlib.axes import Axes
 
 from sim.model.outcomes import Status
 from sim.viz.curves import groups
+from sim.viz.options import ChartOptions
+from sim.viz.palette import strategy_colour
 from sim.viz.style import (
     BLACK,
     BLUE,
@@ -71,9 +73,18 @@ def _segment_label(status: Status, width: float) -> str:
     return f"{width:.0f}" if width >= 5 else ""
 
 
-def outcome_mix(prospects: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Stacked bars of final outcomes per strategy, most meetings at the top."""
+def outcome_mix(
+    prospects: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    options: ChartOptions | None = None,
+    horizon: int | None = None,
+) -> Axes:
+    """Stacked bars of final outcomes per strategy, most meetings at the top (``horizon``:
+    business days, for the title)."""
+    options = options or ChartOptions()
     shares = outcome_shares(prospects) * 100
+    shares = shares.loc[options.shown(list(shares.index.astype(str)))]
     shares = shares.sort_values("meeting", ascending=False, kind="stable")
     ax = new_axes(ax, (12, bar_height(len(shares)) + 0.8))
     y = np.arange(len(shares))[::-1]
@@ -98,16 +109,27 @@ def outcome_mix(prospects: pd.DataFrame, ax: Axes | None = None) -> Axes:
                 ax.text(x0 + w / 2, yi, text, ha="center", va="center", fontsize=11, color=colour)
         left += width
     ax.set_yticks(y, shares.index.astype(str))
+    if options.highlight or options.compare:
+        chosen = set(options.coloured(list(shares.index.astype(str))))
+        for tick in ax.get_yticklabels():
+            if tick.get_text() in chosen:
+                tick.set_color(strategy_colour(tick.get_text()))
+                tick.set_fontweight("bold")
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(shares) - 0.4)
     ax.set_xlabel("share of prospects at the end of the horizon (%)")
     ax.set_ylabel("strategy (most meetings first)")
     value_grid(ax, "x")
     legend_below(ax, ncol=4)
-    silent = shares["open"]
-    most, least = str(silent.idxmax()), str(silent.idxmin())
-    text = f"{most} leaves {silent[most]:.0f}% of prospects silent"
-    if least != most:
-        text += f", {least} only {silent[least]:.0f}%"
+    after = f" after {horizon} business days" if horizon else " at the end"
+    if options.compare is not None:
+        silent, opted = shares["open"].to_dict(), shares["opted_out"].to_dict()
+        parts = [
+            f"{s}: {float(silent[s]):.0f}% silent, {float(opted[s]):.1f}% opted out"
+            for s in options.compare
+        ]
+        text = f"How prospects ended{after}; " + "; ".join(parts)
+    else:
+        text = f"How prospects ended{after}, by strategy"
     set_title(ax, text)
     return ax

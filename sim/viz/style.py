@@ -19,15 +19,16 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
 from sim.io.atomic import write_atomic
+from sim.viz.options import ChartOptions
+from sim.viz.palette import GREY, strategy_colour
 
 STYLE_FILE = "followup.mplstyle"
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 """The house colour cycle (Okabe & Ito 2008), in the order the style sheet uses it."""
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
-MUTED = "#A9BCD0"
-"""Bars and lines that are not the point of the chart."""
-GREY = "#B0B0B0"
+MUTED = "#C8C8C8"
+"""Bars that are not highlighted (a lighter grey than lines, since bars are large)."""
 DPI = 150
 LINE_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK)
 """Line charts colour the leading strategies in these (yellow is too pale for a line on
@@ -111,6 +112,15 @@ def error_bars(frame: pd.DataFrame, scale: float = 1.0) -> np.ndarray:
     low = np.nan_to_num(mean - frame["ci_low"].to_numpy(float) * scale, nan=0.0)
     high = np.nan_to_num(frame["ci_high"].to_numpy(float) * scale - mean, nan=0.0)
     return np.vstack([np.maximum(low, 0.0), np.maximum(high, 0.0)])
+
+
+def colours_for(
+    names: Sequence[str], ranked: Sequence[str], options: ChartOptions | None, grey: str = GREY
+) -> dict[str, str]:
+    """Each strategy's colour in a chart: its own (``palette.strategy_colour``) when it is
+    highlighted (``ChartOptions.coloured``), else ``grey``."""
+    coloured = set((options or ChartOptions()).coloured(list(ranked)))
+    return {s: strategy_colour(s) if s in coloured else grey for s in names}
 
 
 def n_note(summary: pd.DataFrame) -> str:

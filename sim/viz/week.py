@@ -45,13 +45,14 @@ MESSAGE_MARKS: dict[str, tuple[str, str, str]] = {
 OTHER_MARK = ("D", BLACK, "other touch (page, receptionist, escalation)")
 OPT_OUT_MARK = ("X", BLACK, "opts out")
 RESPONSE_WORDS = {
-    "responds positively": ("yes!", GREEN),
-    "says no": ("no", VERMILLION),
-    "says they bought elsewhere": ("bought elsewhere", ORANGE),
-    "ignores it": ("ignored", "#555555"),
+    "positive": ("yes!", GREEN),
+    "not_now": ("not now", BLUE),
+    "no": ("no", VERMILLION),
+    "lost": ("bought elsewhere", ORANGE),
+    "ignore": ("ignored", "#555555"),
 }
-"""What the prospect decides (trace text prefix), as a word and its colour, most important
-first."""
+"""What the prospect decides (the ``response`` fact of a ``decides`` event), as a word and
+its colour, most important first; a response not listed here is written as it is named."""
 
 
 def _hour_ticks(ax: Axes, lo: float, hi: float) -> None:
@@ -129,11 +130,12 @@ def _marks(week: Week) -> list[tuple[int, float, str]]:
         rings["day"], rings["minute"], rings["result"].astype(str), strict=True
     ):
         marks.append((int(day), float(minute), result if result in CALL_MARKS else "not_reachable"))
-    for day, minute, kind, text, _ in week.events:
+    for day, minute, kind, _, data in week.events:
         if minute is None:
             continue
         if kind == "read":
-            marks.append((day, minute, "heard" if "your voicemail" in text else "read"))
+            heard = (data or {}).get("channel") == "voicemail"
+            marks.append((day, minute, "heard" if heard else "read"))
         elif kind in ("send", "buried"):
             marks.append((day, minute, kind))
         elif kind in ("receptionist", "escalation"):
@@ -207,20 +209,22 @@ def _responses(week: Week) -> dict[tuple[int, float], tuple[str, str]]:
     """The prospect's decisions by (day, minute): the words joined, coloured by the most
     important one."""
     found: dict[tuple[int, float], list[str]] = {}
-    for day, minute, kind, text, _ in week.events:
+    for day, minute, kind, _, data in week.events:
         if kind == "decides" and minute is not None:
-            key = next((k for k in RESPONSE_WORDS if text.startswith(k)), "ignores it")
+            key = str((data or {}).get("response", "ignore"))
             found.setdefault((day, minute), []).append(key)
     order = list(RESPONSE_WORDS)
     out = {}
     for spot, keys in found.items():
-        keys = sorted(keys, key=order.index)
+        keys = sorted(keys, key=lambda k: order.index(k) if k in order else len(order))
         counts = {k: keys.count(k) for k in keys}
-        words = " / ".join(
-            RESPONSE_WORDS[k][0] + (f" ×{n}" if n > 1 else "") for k, n in counts.items()
-        )
-        out[spot] = (words, RESPONSE_WORDS[keys[0]][1])
+        words = " / ".join(_word(k)[0] + (f" ×{n}" if n > 1 else "") for k, n in counts.items())
+        out[spot] = (words, _word(keys[0])[1])
     return out
+
+
+def _word(response: str) -> tuple[str, str]:
+    return RESPONSE_WORDS.get(response, (response.replace("_", " "), "#555555"))
 
 
 def _week_legend(ax: Axes, used: set[str], evening: bool) -> None:

@@ -105,7 +105,7 @@ def test_streamed_run_keeps_the_same_tables(scenario: Scenario, run: RunResult) 
     pd.testing.assert_frame_equal(touch_stats(streamed.stats), touch_stats(run.stats))
     pd.testing.assert_frame_equal(by_attempt(streamed.stats), by_attempt(run.stats))
     tables = run_tables(None, streamed.stats, summarize_stats(streamed.stats))
-    assert set(tables) == {"touch_stats.csv", "by_attempt.csv"}  # no paired comparisons
+    assert set(tables) == {"touch_stats.csv", "by_attempt.csv", "funnel.csv"}  # no comparisons
 
 
 def test_stats_merge_pads_histograms() -> None:

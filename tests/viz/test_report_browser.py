@@ -110,3 +110,61 @@ def test_report_screenshot_is_not_blank(report: Path, tmp_path: Path) -> None:
     pixels = matplotlib.image.imread(shot)
     assert pixels.shape[:2] == (1600, 1280)
     assert float(pixels.std()) > 0, "the screenshot is blank"
+
+
+LAYOUT = """
+const wrap = document.querySelector('table.summary').parentElement;
+const table = document.querySelector('table.summary');
+const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent);
+return {
+  page: document.documentElement.scrollWidth, view: window.innerWidth,
+  table: table.scrollWidth, box: wrap.clientWidth,
+  scrolls: getComputedStyle(wrap).overflowX, heads: heads,
+  note: wrap.nextElementSibling.textContent,
+};
+"""
+"""The report's layout as the browser computed it: the page's and the viewport's widths, the
+summary table's width and its box's, the box's overflow rule, the headings and the note."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "height", "name"), [(1280, 900, "desktop"), (390, 844, "phone")])
+def test_report_fits_a_laptop_and_a_phone(
+    report: Path, tmp_path: Path, width: int, height: int, name: str
+) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from tests.test_app_browser import chromedriver_path
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium_path()
+    with tempfile.TemporaryDirectory(prefix="followup-chromium-") as profile:
+        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(chromedriver_path()), options=options)
+        try:
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+            )
+            driver.get(report.as_uri())
+            layout = driver.execute_script(LAYOUT)
+            keep = os.environ.get("FOLLOWUP_SCREENSHOTS")
+            shot = (Path(keep) if keep else tmp_path) / f"report-{name}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            assert driver.save_screenshot(str(shot))
+        finally:
+            driver.quit()
+    assert layout["page"] <= layout["view"], f"the page is wider than the {name} screen"
+    if width >= 1280:
+        assert layout["table"] <= layout["box"], "the table is cut off at 1280 px"
+    else:
+        assert layout["scrolls"] == "auto"  # the table scrolls inside its box
+    heads = " ".join(layout["heads"])
+    assert "rep minutes per meeting" in heads and "cost per meeting" in heads
+    assert heads.count("rep minutes") == 1  # no duplicate column
+    assert "rep minutes and cost per meeting" in layout["note"]
+    assert "cost per prospect" not in layout["note"]
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.shape[1] == width and float(pixels.std()) > 0.05
