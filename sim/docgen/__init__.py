@@ -15,7 +15,7 @@ The public functions: ``pages(docs)`` (every generated file and its content), ``
 ``main(argv)`` (the command line).
 
 Run ``python -m sim.docgen`` after changing the library or the scenario's fields;
-``python -m sim.docgen --check`` (run by ``tests/test_docs.py``) exits with code 1 and names
+``python -m sim.docgen --check`` (run by ``tests/project/test_docs.py``) exits with code 1 and names
 every page that is out of date.
 """
 

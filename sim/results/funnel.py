@@ -9,11 +9,12 @@ number of touches made before a prospect called in and booked (``channel == "inb
 those meetings were booked by no touch, so they are shown apart).
 
 Counts: ``sent``, ``reached`` (a call picked up, a message read or a voicemail heard),
-``positive``, ``negative`` (the prospect's reply to that touch: yes, or an explicit no),
+``positive``, ``negative``, ``not_now`` (the prospect's reply to that touch: yes, an explicit
+no, or "not now, call me later"),
 ``meetings`` (booked by that touch: the prospect's ``meeting_attempt``), ``opted_out`` (the
 touch made the prospect opt out) and ``rep_minutes``. Rates per touch sent, each with its
-95% Wilson interval: ``reach_rate``, ``positive_rate``, ``negative_rate``, ``meeting_rate``,
-``opt_out_rate``. The marginal value, per 100 of the strategy's prospects:
+95% Wilson interval: ``reach_rate``, ``positive_rate``, ``negative_rate``, ``not_now_rate``,
+``meeting_rate``, ``opt_out_rate``. The marginal value, per 100 of the strategy's prospects:
 ``meetings_per_100`` (with its Wilson interval) and ``rep_minutes_per_prospect``; and
 ``rep_minutes_per_meeting``, the touch's rep minutes over the meetings it booked.
 """
@@ -29,11 +30,12 @@ from scipy import stats
 
 from sim.results.aggregate import CHANNEL_NAMES, TOUCH_COUNTS, StrategyStats
 
-COUNTS = ("sent", "reached", "positive", "negative", "meetings", "opted_out")
+COUNTS = ("sent", "reached", "positive", "negative", "not_now", "meetings", "opted_out")
 RATES = {
     "reach_rate": "reached",
     "positive_rate": "positive",
     "negative_rate": "negative",
+    "not_now_rate": "not_now",
     "meeting_rate": "meetings",
     "opt_out_rate": "opted_out",
 }
@@ -86,6 +88,7 @@ def _rows(name: str, st: StrategyStats) -> pd.DataFrame:
         "reached": counts[..., col["reached"]],
         "positive": counts[..., col["positive"]],
         "negative": counts[..., col["no"]],
+        "not_now": counts[..., col["not_now"]],
         "meetings": meetings,
         "opted_out": counts[..., col["opted_out"]],
         "rep_minutes": minutes,
@@ -189,6 +192,7 @@ TEXT_COLUMNS = (
     ("reached %", "reach_rate"),
     ("yes %", "positive_rate"),
     ("no %", "negative_rate"),
+    ("not now %", "not_now_rate"),
     ("opt-out %", "opt_out_rate"),
     ("meetings/100 [95% CI]", None),
     ("rep min/prospect", None),

@@ -5,7 +5,7 @@ Run after a change that is meant to change results (a model change, a new random
     python tests/baselines/refresh.py
 
 then read the diff of the JSON file in the commit: every changed figure there is a changed
-result, and the commit message should say why. ``tests/test_baseline.py`` fails whenever the
+result, and the commit message should say why. ``tests/project/test_baseline.py`` fails whenever the
 code gives anything else, bit for bit (Starsim's ``test_baselines``).
 """
 

@@ -48,7 +48,7 @@ NOT_YET: dict[str, str] = {}
 OWN = ("callback-when-asked",)
 """Strategies of the model's own, beyond the articles' list (after "not now" dispositions)."""
 ADAPTIVE = ("four-business-days", "receptionist", "precision", "callback-when-asked")
-"""Strategies whose touches depend on what the rep learns (tests/test_adaptive.py)."""
+"""Strategies whose touches depend on what the rep learns (tests/strategy/test_adaptive.py)."""
 MECHANISMS = {
     "inbox competition", "availability", "away periods", "urgency crossing", "value",
     "habituation", "fear", "permission to say no", "decision pressure", "info seeker",

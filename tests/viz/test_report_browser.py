@@ -135,7 +135,7 @@ def test_report_fits_a_laptop_and_a_phone(
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    from tests.test_app_browser import chromedriver_path
+    from tests.app.test_app_browser import chromedriver_path
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium_path()

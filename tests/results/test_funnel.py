@@ -15,7 +15,7 @@ from sim.results.aggregate import StrategyStats, stats_by_strategy
 from sim.results.funnel import ALL, FUNNEL_COLUMNS, INBOUND, funnel, funnel_text, wilson
 from sim.run import RunResult, simulate
 from tests.conftest import make_scenario
-from tests.test_cli import followup
+from tests.helpers import followup
 
 STRATEGIES = ["one-and-done", "five-to-one", "breakup-after-two"]
 

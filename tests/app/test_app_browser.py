@@ -27,8 +27,8 @@ import pytest
 from sim.app.knobs import KNOBS, apply, usable_knobs
 from sim.io.errors import ScenarioError
 from sim.io.loader import load_scenario
-from tests.test_cli import ROOT, followup
-from tests.test_report_browser import CHROMIUM_FLAGS, chromium_path
+from tests.helpers import ROOT, followup
+from tests.viz.test_report_browser import CHROMIUM_FLAGS, chromium_path
 
 DRIVER_HINT = (
     "chromedriver is needed for the explorer's browser test and was not found; install it "

@@ -11,7 +11,7 @@ import pytest
 
 from sim.cli.chart_options import CHART_LIST, SlideSize
 from sim.viz.options import CHART_NAMES, SIZES
-from tests.test_cli import ROOT, followup
+from tests.helpers import ROOT, followup
 
 
 def test_help_lists_the_choices() -> None:
