@@ -38,7 +38,7 @@ def test_a_range_of_prospects_is_the_same_prospects_in_a_bigger_run(
 
 
 def test_strategies_identical_until_a_day_agree_on_prospects_resolved_before_it() -> None:
-    """Common random numbers on the vector engine, as on the DES (tests/engines/test_reproducibility)."""
+    """Common random numbers on the vector engine, as on the DES (engines/test_reproducibility)."""
     step = {"day": 0, "time": "10:00", "channel": "call_desk", "leave_voicemail": True}
     first = {"name": "a", "steps": [step], "repeat_every": 3, "cycles": 4, "then": "late"}
     custom = {
