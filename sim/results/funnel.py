@@ -219,7 +219,7 @@ def funnel_text(table: pd.DataFrame, strategy: str, *, by_channel: bool = False)
                 str(row["attempt"]),
                 channel,
                 f"{int(row['sent']):,}",
-                *(_rate_cell(series, rate) for _, rate in TEXT_COLUMNS[3:7] if rate),
+                *(_rate_cell(series, rate) for _, rate in TEXT_COLUMNS[3:8] if rate),
                 per_100,
                 f"{float(row['rep_minutes_per_prospect']):.1f}",
             ]

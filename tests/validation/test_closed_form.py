@@ -26,6 +26,7 @@ def _daily(channel: str, time: str = "12:00") -> dict[str, Any]:
                 "name": "daily",
                 "steps": [{"day": 0, "time": time, "channel": channel}],
                 "repeat_every": 1,
+                "on_not_now": "stop",  # a buyer's positive is a "not now" (never in market here)
             }
         ]
     }
