@@ -64,6 +64,12 @@ def test_the_shipped_acme_file_is_the_issue_example_with_comments() -> None:
     assert shipped == yaml.safe_load(ISSUE_EXAMPLE)
 
 
+def test_the_guide_shows_the_shipped_file() -> None:
+    guide = (ROOT / "docs" / "guide" / "calibration.md").read_text(encoding="utf-8")
+    body = [line for line in ACME.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+    assert "\n".join(body) in guide
+
+
 def test_market_card_precision_and_units(tmp_path: Path) -> None:
     problem = load_problem(write(tmp_path, {
         "scenario": "cold-outbound", "strategy": "channel-mix",

@@ -32,14 +32,14 @@ from sim.calibrate.evaluate import Evaluator
 from sim.calibrate.fit import Objective, PointFit, point_fit
 from sim.calibrate.objective import distance, log_likelihood
 from sim.calibrate.outputs import write_outputs
-from sim.calibrate.posterior import Chain, initial_walkers, minimum_walkers, sample
+from sim.calibrate.posterior import EDGE, Chain, initial_walkers, minimum_walkers, sample
 from sim.calibrate.problem import CalibrationProblem
 from sim.calibrate.result import MIN_POSTERIOR, Calibration, Plan
 from sim.calibrate.store import Outcome, Store
 from sim.io.errors import OptionError, Problem, ScenarioError
 from sim.sweep.execute import runner
 
-FIT_SHARE = 0.25
+FIT_SHARE = 0.15
 PILOT_PROSPECTS = 4096
 MIN_PROSPECTS = 2048
 MAX_PROSPECTS = 131_072
@@ -184,9 +184,19 @@ def _posterior(
     space = problem.space
     units = np.array([space.unit(v) for v, _ in point.trials])
     cheap = np.array([d for _, d in point.trials])
-    top = units[np.argsort(cheap, kind="stable")[: max(plan.finalists, len(units) // 10)]]
-    spread = np.clip(top.std(axis=0), 0.005, 0.1)
-    start = initial_walkers(space.unit(point.best), spread, plan.walkers, seed)
+    order = np.argsort(cheap, kind="stable")
+    best = space.unit(point.best)
+    # over-dispersed start: the point fit and the next best distinct trials, so that walkers
+    # begin spread along the directions the targets do not pin down (a ridge), not in a ball
+    rows = [best]
+    for i in order:
+        if len(rows) == plan.walkers:
+            break
+        if not any(np.allclose(units[i], r) for r in rows):
+            rows.append(units[i])
+    spread = np.full(len(best), 0.01)
+    filler = initial_walkers(best, spread, plan.walkers, seed)[len(rows) :]
+    start = np.clip(np.vstack([*rows, *filler]), EDGE, 1 - EDGE)
 
     def log_prob(points: np.ndarray) -> np.ndarray:
         outcomes = ev.evaluate([space.values(u) for u in points], plan.prospects)

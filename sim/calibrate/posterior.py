@@ -12,7 +12,8 @@ needs a neural network trained per problem and torch. emcee needs neither, is sm
 sampler is affine-invariant, so parameters on very different scales need no tuning.
 
 The walkers work in the unit cube (uniform and log-uniform priors are both flat there) and
-start in a small cloud around the point fit, as wide as the spread of the best trials. Moves:
+start over-dispersed: at the point fit and the best other trials of the point fit, so they
+begin spread along the directions the targets do not pin down. Moves:
 differential evolution (80%) and its snooker variant (20%), emcee's advice for posteriors that
 are narrow in some directions. The first half of the chain is burn-in; the second half, every
 walker, is the posterior sample (equal weights). Its random numbers come from a generator
