@@ -18,9 +18,12 @@ from typer.testing import CliRunner
 from sim.calibrate.outputs import FIT_COLUMNS
 from sim.cli import app
 from sim.io.loader import load_scenario
+from tests import test_sweep_dask
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
+dask_cluster = test_sweep_dask.scheduler
+"""A Dask scheduler with two workers on 127.0.0.1 (the sweep tests' fixture)."""
 
 
 def followup(*args: str) -> str:
@@ -152,3 +155,13 @@ def test_a_planted_recovery() -> None:
     assert coverage["total"] == 3
     assert coverage["hits"] == 3, coverage["recoveries"]
     assert status == 0
+
+
+def test_the_same_calibration_on_a_dask_cluster(
+    toy: Path, one: tuple[Path, str], dask_cluster: str
+) -> None:
+    out = toy / "dask"
+    text = followup("calibrate", str(toy / "toy.yaml"), "--out", str(out), "--scheduler",
+                    dask_cluster)  # fmt: skip
+    assert f"dask {dask_cluster} (2 worker threads)" in text
+    assert (out / "calibrated.yaml").read_text() == (one[0] / "calibrated.yaml").read_text()
