@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from sim.calibrate.result import Calibration
 from sim.viz.style import BLUE, GREY, ORANGE, VERMILLION, house_style, save_figure
@@ -70,6 +71,7 @@ def marginals_chart(cal: Calibration, params: pd.DataFrame) -> Figure:
         ax.axvline(float(p["point_fit"]), color=ORANGE, lw=1.2, ls="--", label="point fit")
         if d.log:
             ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlim(d.low, d.high)
         ax.set_title(d.path, fontsize=9, loc="left")
         ax.set_yticks([])
