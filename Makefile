@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep validate approximations pairing clean
+.PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep bench-calibrate
+.PHONY: validate approximations pairing calibration-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,14 @@ bench-vector: $(STAMP)
 
 bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
+
+# a calibration of 6 free parameters to 8 targets with the default budget, timed
+bench-calibrate: $(STAMP)
+	$(BIN)/python benchmarks/bench_calibrate.py
+
+# 20 planted recoveries: the coverage of the 90% posterior intervals (fails outside binomial error)
+calibration-check: $(STAMP)
+	$(BIN)/python benchmarks/calibration_check.py --recoveries 20
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py

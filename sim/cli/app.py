@@ -1,6 +1,6 @@
 """The ``followup`` command line: run a scenario, trace one prospect, list the strategies,
 re-draw a run's charts, read its funnel, explore a scenario in the browser, sweep parameters
-and measure their sensitivity.
+and measure their sensitivity, calibrate a scenario to what is known about a market.
 
 Each command lives in its own module and imports the simulator only when it runs, so
 ``followup --help`` starts fast. Bad input (a scenario file with problems, an unknown
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typer
 
+from sim.cli.calibrate import calibrate_command
 from sim.cli.charts import charts
 from sim.cli.explore import explore
 from sim.cli.funnel import funnel
@@ -35,6 +36,7 @@ app.command("app")(explore)
 app.command("strategies")(list_strategies)
 app.command("sweep")(sweep_command)
 app.command("sensitivity")(sensitivity_command)
+app.command("calibrate")(calibrate_command)
 
 
 def main() -> None:

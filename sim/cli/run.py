@@ -111,6 +111,11 @@ def run(
             show_default="the first strategy run",
         ),
     ] = None,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(help="A calibration's posterior.parquet: compare over its draws instead."),
+    ] = None,
+    draws: Annotated[int, typer.Option(help="With --posterior: parameter sets drawn.")] = 20,
 ) -> None:
     """Run strategies on the same prospects; print the ranked table and write the summary,
     comparisons, touch statistics, raw data, manifest, charts and report."""
@@ -120,6 +125,12 @@ def run(
     from sim.run.precision import precision_lines
     from sim.strategy.library import expand
 
+    if posterior is not None:
+        from sim.cli.calibrate import run_posterior
+
+        n = DEFAULT_PROSPECTS["vector"] if prospects is None else prospects
+        w = default_workers() if workers is None else workers
+        return run_posterior(scenario, posterior, draws, strategies, n, seed, w, out)
     started = time.perf_counter()
     with user_errors():
         charts = chart_options(only_charts, only, highlight, compare, size, week_strategy)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.calibrate.statistics import catalogue_markdown
 from sim.docgen.config import COMMAND
 from sim.docgen.reference import cadence_reference, python_reference, table_columns
 from sim.docgen.scenario_fields import field_reference
@@ -44,5 +45,6 @@ REGIONS = (
     Region(Path("guide/strategies.md"), "cadence fields", lambda d: cadence_reference()),
     Region(Path("guide/strategies.md"), "python strategies", lambda d: python_reference()),
     Region(Path("guide/outputs.md"), "table columns", lambda d: table_columns()),
+    Region(Path("guide/calibration.md"), "statistics", lambda d: catalogue_markdown()),
 )
 """Every generated region, by page."""

@@ -1,0 +1,182 @@
+"""One evaluation: simulate a parameter set under the targets' strategies and compute the
+targets' statistics; and the evaluator that runs many of them (cached, in parallel).
+
+**Seeds come from the calibration's seed, never from a worker.** Every evaluation of a
+calibration simulates with the same seed (``simulation_seed``): candidate parameter sets are
+compared on common random numbers, and a cheap evaluation (fewer prospects) sees the first
+prospects of an expensive one. An evaluation's key is the SHA-256 of everything that decides
+its numbers (the whole scenario, the strategies, the targets' statistics, the prospects, the
+seed and the package version), so the store (``sim.calibrate.store``) replays it when a
+deterministic search asks for it again: that is how ``--resume`` continues, and why the result
+does not depend on the number of workers.
+
+The evaluator runs the evaluations a search asks for at once (a batch of Optuna trials, half
+of emcee's walkers) on the sweep's executor (``sim.sweep.execute.runner``: local processes or a
+Dask scheduler), stores them as one atomic file, and returns them in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.random import SeedSequence
+
+from sim.calibrate.problem import CalibrationProblem, Target
+from sim.calibrate.statistics import CATALOGUE, Args
+from sim.calibrate.store import Outcome, Store
+from sim.io.errors import ScenarioError
+from sim.io.loader import scenario_from_dict
+from sim.model.streams import name_key
+from sim.results.manifest import package_version
+from sim.run.simulate import simulate
+from sim.sweep.execute import Runner
+from sim.sweep.tasks import canonical
+
+ENGINE = "vector"
+
+
+def simulation_seed(seed: int) -> int:
+    """The ``simulate`` seed of every evaluation of a calibration with ``seed``."""
+    ss = SeedSequence(entropy=seed, spawn_key=(name_key("calibrate:simulate"),))
+    return int(ss.generate_state(1, np.uint64)[0]) >> 1
+
+
+@dataclass(frozen=True)
+class TargetRef:
+    """What a worker needs of a target: the statistic, its arguments and the strategy."""
+
+    statistic: str
+    args: dict[str, Any]
+    strategy: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One evaluation, as sent to a worker (picklable)."""
+
+    key: str
+    scenario: dict[str, Any]
+    strategies: tuple[str, ...]
+    targets: tuple[TargetRef, ...]
+    prospects: int
+    seed: int
+
+
+def refs(targets: Sequence[Target]) -> tuple[TargetRef, ...]:
+    return tuple(TargetRef(t.statistic, t.args.given(), t.strategy) for t in targets)
+
+
+def make_job(
+    scenario: dict[str, Any],
+    strategies: Sequence[str],
+    targets: tuple[TargetRef, ...],
+    prospects: int,
+    seed: int,
+) -> Job:
+    identity = {
+        "scenario": scenario,
+        "strategies": list(strategies),
+        "targets": [[t.statistic, t.args, t.strategy] for t in targets],
+        "prospects": prospects,
+        "seed": seed,
+        "engine": ENGINE,
+        "version": package_version(),
+    }
+    key = hashlib.sha256(canonical(identity).encode("utf-8")).hexdigest()
+    return Job(key, scenario, tuple(strategies), targets, prospects, seed)
+
+
+def run_job(job: Job) -> Outcome:
+    """Simulate and compute each target's statistic (a module-level function of picklable
+    arguments, so that any executor can run it). A parameter set whose scenario does not
+    validate gives an outcome with its error and no values."""
+    start = time.perf_counter()
+    n = len(job.targets)
+    try:
+        scenario = scenario_from_dict(job.scenario, "<candidate>")
+    except ScenarioError as exc:
+        nan = (math.nan,) * n
+        return Outcome(job.key, nan, nan, (0,) * n, exc.lines()[0], time.perf_counter() - start)
+    result = simulate(
+        scenario, list(job.strategies), prospects=job.prospects, seed=job.seed, engine=ENGINE,
+        workers=1, touch_log=True,
+    )  # fmt: skip
+    by_strategy = {
+        name: (
+            result.prospects[(result.prospects["strategy"] == name).to_numpy()],
+            result.touches[(result.touches["strategy"] == name).to_numpy()],
+        )
+        for name in job.strategies
+    }
+    values, ses, ns = [], [], []
+    for t in job.targets:
+        prospects, touches = by_strategy[t.strategy]
+        est = CATALOGUE[t.statistic](prospects, touches, Args(**t.args))
+        values.append(est.value)
+        ses.append(est.se)
+        ns.append(est.n)
+    return Outcome(job.key, tuple(values), tuple(ses), tuple(ns), None,
+                   time.perf_counter() - start)  # fmt: skip
+
+
+class Evaluator:
+    """Evaluations of parameter sets at a number of prospects: from the store when done
+    before, else on the runner; each batch stored atomically as it finishes."""
+
+    def __init__(
+        self,
+        problem: CalibrationProblem,
+        store: Store,
+        runner: Runner,
+        seed: int,
+        on_done: Any = None,
+    ) -> None:
+        self.problem = problem
+        self.store = store
+        self.runner = runner
+        self.seed = simulation_seed(seed)
+        self.refs = refs(problem.targets)
+        self.on_done = on_done
+        self.ran = 0
+        self.replayed = 0
+
+    def job(self, values: dict[str, float], prospects: int) -> Job:
+        data = self.problem.space.scenario_data(values)
+        return make_job(data, self.problem.strategies, self.refs, prospects, self.seed)
+
+    def lookup(self, values: dict[str, float], prospects: int) -> Outcome | None:
+        return self.store.get(self.job(values, prospects).key)
+
+    def evaluate(self, points: Sequence[dict[str, float]], prospects: int) -> list[Outcome]:
+        jobs = [self.job(v, prospects) for v in points]
+        missing = list({j.key: j for j in jobs if self.store.get(j.key) is None}.values())
+        self.replayed += len(jobs) - len(missing)
+        if missing:
+            self.store.put(self._run(missing))
+            self.ran += len(missing)
+        if self.on_done is not None:
+            self.on_done(len(jobs))
+        found = [self.store.get(j.key) for j in jobs]
+        assert all(o is not None for o in found)
+        return [o for o in found if o is not None]
+
+    def _run(self, jobs: list[Job]) -> list[Outcome]:
+        executor = self.runner.executor
+        if executor is None or len(jobs) == 1:
+            return [run_job(j) for j in jobs]
+        futures: list[Future[Outcome]] = [executor.submit(run_job, j) for j in jobs]
+        try:
+            return [f.result() for f in futures]
+        finally:
+            for f in futures:
+                f.cancel()
+
+
+__all__ = ["Evaluator", "Job", "TargetRef", "make_job", "refs", "run_job", "simulation_seed"]

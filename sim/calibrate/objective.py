@@ -1,0 +1,67 @@
+"""How far a simulation is from the targets, accounting for both kinds of noise.
+
+Each target i was observed as ``y_i`` with standard error ``s_i``; a simulation gives ``m_i``
+with its own standard error ``sigma_i`` (from the same statistic's formula, at the simulated
+size). Their difference has variance ``s_i^2 + sigma_i^2``, so
+
+- ``z_i = (m_i - y_i) / sqrt(s_i^2 + sigma_i^2)``;
+- the distance (the point fit's objective) is ``sum z_i^2``;
+- the synthetic log-likelihood (Wood 2010, with the observed precision added to the
+  simulation's variance, targets taken as independent) is
+  ``-1/2 sum z_i^2 - 1/2 sum log(2 pi (s_i^2 + sigma_i^2))``.
+
+A parameter set whose scenario does not validate, or whose run cannot produce a target's
+statistic, is infinitely far (log-likelihood minus infinity).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.calibrate.problem import Target
+from sim.calibrate.store import Outcome
+
+FAR = 1e12
+"""The distance Optuna is told for a parameter set that cannot be evaluated."""
+
+
+def z_scores(targets: Sequence[Target], outcome: Outcome) -> NDArray[np.float64]:
+    """Each target's z-score; NaN where the simulation cannot produce the statistic."""
+    observed = np.array([t.observed for t in targets])
+    s = np.array([t.se for t in targets])
+    m = np.array(outcome.values, dtype=float)
+    sigma = np.array(outcome.ses, dtype=float)
+    defined = np.array(outcome.ns) > 0
+    with np.errstate(invalid="ignore"):
+        z = (m - observed) / np.sqrt(s**2 + np.nan_to_num(sigma) ** 2)
+    return np.where(defined, z, np.nan)
+
+
+def distance(targets: Sequence[Target], outcome: Outcome) -> float:
+    """``sum z^2``, or ``FAR`` when the outcome is an error or a statistic is undefined."""
+    if outcome.error is not None:
+        return FAR
+    z = z_scores(targets, outcome)
+    if not np.all(np.isfinite(z)):
+        return FAR
+    return float(np.sum(z**2))
+
+
+def log_likelihood(targets: Sequence[Target], outcome: Outcome) -> float:
+    """The Gaussian synthetic log-likelihood (minus infinity when it cannot be computed)."""
+    if outcome.error is not None:
+        return -math.inf
+    z = z_scores(targets, outcome)
+    if not np.all(np.isfinite(z)):
+        return -math.inf
+    s = np.array([t.se for t in targets])
+    sigma = np.array(outcome.ses, dtype=float)
+    var = s**2 + sigma**2
+    return float(-0.5 * np.sum(z**2) - 0.5 * np.sum(np.log(2 * math.pi * var)))
+
+
+__all__ = ["FAR", "distance", "log_likelihood", "z_scores"]

@@ -1,0 +1,292 @@
+"""A targets file resolved against its scenario: the calibration problem.
+
+``load_problem`` reads and validates the file (``sim.calibrate.targets``), loads the base
+scenario, checks every strategy (a name the scenario knows, or an inline cadence, added to the
+scenario's ``custom_strategies`` as ``observed`` or ``observed-<i>``), checks every free
+parameter (its path names one number of the scenario, or a compound parameter; its bounds; the
+scenario still validates at each bound) and expands the market card into targets. Every problem
+names the file, the field path, the bad value and what is allowed (``ScenarioError``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.calibrate.space import COMPOUND, DEFAULT_RANGES, Dimension, Space, apply_values, walk
+from sim.calibrate.statistics import CATALOGUE, Z95, Args, share_se
+from sim.calibrate.targets import (
+    MARKET,
+    MIN_SE,
+    RELATIVE_SE,
+    Precision,
+    StrategyRef,
+    TargetsFile,
+    resolved_bounds,
+)
+from sim.io.errors import Problem, ScenarioError
+from sim.io.loader import (
+    SCENARIO_DIR,
+    load_scenario,
+    read_yaml,
+    resolve,
+    scenario_from_dict,
+    validate_mapping,
+)
+from sim.io.problems import problems_from
+from sim.strategy.cadence import CadenceSpec
+from sim.strategy.library import library_names
+
+TARGETS_DIR = SCENARIO_DIR / "targets"
+"""Where targets files shipped with the project live (``followup calibrate acme``)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One resolved target: a statistic under a strategy, observed with a standard error."""
+
+    label: str
+    statistic: str
+    args: Args
+    strategy: str
+    observed: float
+    se: float
+    source: str
+    """Where it came from in the file (``market.connect_rate_per_dial``, ``targets.0``)."""
+
+    @property
+    def unit(self) -> str:
+        return CATALOGUE[self.statistic].unit
+
+
+@dataclass(frozen=True)
+class CalibrationProblem:
+    """Everything a calibration needs from its file."""
+
+    name: str
+    file: Path
+    scenario_name: str
+    space: Space
+    targets: tuple[Target, ...]
+    prospects: int | None
+    budget: int | None
+    defaulted_free: bool
+    """True when the free parameters are the default set (the file has no ``free``)."""
+
+    @property
+    def strategies(self) -> list[str]:
+        return list(dict.fromkeys(t.strategy for t in self.targets))
+
+
+def targets_path(name_or_path: str | Path) -> Path:
+    """A targets file by path, or by name from ``scenarios/targets/``."""
+    return resolve(name_or_path, TARGETS_DIR)
+
+
+def load_problem(name_or_path: str | Path) -> CalibrationProblem:
+    path = targets_path(name_or_path)
+    source = str(path)
+    if not path.is_file():
+        raise ScenarioError(source, [Problem("", None, "no such targets file")])
+    spec = validate_mapping(TargetsFile, read_yaml(path), source, "targets file")
+    base = _base(spec, path, source)
+    problems: list[Problem] = []
+    names = _strategies(spec, base, problems)
+    targets = _targets(spec, names)
+    dims, defaulted = _free(spec, targets, base, problems)
+    if problems:
+        raise ScenarioError(source, problems)
+    space = Space(tuple(dims), base)
+    _check_bounds(space, problems)
+    if problems:
+        raise ScenarioError(source, problems)
+    return CalibrationProblem(
+        name=spec.name or path.stem,
+        file=path,
+        scenario_name=str(base.get("name", "")),
+        space=space,
+        targets=tuple(targets),
+        prospects=spec.fit.prospects,
+        budget=spec.fit.budget,
+        defaulted_free=defaulted,
+    )
+
+
+# -- the scenario and the strategies -----------------------------------------------------------
+
+
+def _base(spec: TargetsFile, file: Path, source: str) -> dict[str, Any]:
+    near = file.parent / spec.scenario
+    where = near if near.is_file() else resolve(spec.scenario)
+    if not where.is_file():
+        raise ScenarioError(
+            source,
+            [Problem("scenario", spec.scenario, "no such scenario file or name in scenarios/")],
+        )
+    return load_scenario(where).model_dump(mode="json")
+
+
+def _strategies(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]) -> list[str]:
+    """Each target's strategy name (in ``spec.targets`` order; the file's own strategy last),
+    with inline cadences added to ``base``'s custom strategies."""
+    known = [*library_names(), *base.get("custom_strategies", {})]
+    refs: list[tuple[str, StrategyRef | None, str]] = [
+        (f"targets.{i}.strategy", t.strategy, f"observed-{i}") for i, t in enumerate(spec.targets)
+    ]
+    refs.append(("strategy", spec.strategy, "observed"))
+    names: list[str] = []
+    for where, ref, inline_name in refs:
+        if ref is None:
+            names.append("")
+        elif isinstance(ref, str):
+            if ref not in known:
+                problems.append(Problem(where, ref, f"unknown strategy; known: {', '.join(known)}"))
+            names.append(ref)
+        else:
+            try:
+                CadenceSpec.model_validate(ref)
+            except ValidationError as exc:
+                for p in problems_from(exc, CadenceSpec):
+                    problems.append(Problem(f"{where}.{p.path}".rstrip("."), p.value, p.message))
+            base.setdefault("custom_strategies", {})[inline_name] = ref
+            names.append(inline_name)
+    default = names[-1]
+    out = [n or default for n in names[:-1]]
+    for i, name in enumerate(out):
+        if not name:
+            problems.append(
+                Problem(
+                    f"targets.{i}.strategy",
+                    None,
+                    "no strategy: give one here or a top-level strategy",
+                )
+            )
+    return [*out, default]
+
+
+# -- the targets -------------------------------------------------------------------------------
+
+
+def _label(statistic: str, args: Args) -> str:
+    given = args.given()
+    inner = ", ".join(f"{k}={v}" for k, v in given.items())
+    return f"{statistic}[{inner}]" if inner else statistic
+
+
+def _market_se(entry: Precision, scale: float, unit: str) -> float:
+    observed = entry.value * scale
+    if entry.se is not None:
+        return entry.se * scale
+    if entry.band is not None:
+        return (entry.band[1] - entry.band[0]) * scale / (2 * Z95)
+    if entry.n is not None:
+        return share_se(observed * entry.n, entry.n)
+    return max(RELATIVE_SE * abs(observed), MIN_SE[unit])
+
+
+def _targets(spec: TargetsFile, names: list[str]) -> list[Target]:
+    out: list[Target] = []
+    default = names[-1]
+    for field, (statistic, args, scale, _) in MARKET.items():
+        entry = getattr(spec.market, field)
+        if entry is None:
+            continue
+        precise = entry if isinstance(entry, Precision) else Precision(value=float(entry))
+        unit = CATALOGUE[statistic].unit
+        out.append(
+            Target(
+                field,
+                statistic,
+                Args(**args),
+                default,
+                precise.value * scale,
+                _market_se(precise, scale, unit),
+                f"market.{field}",
+            )
+        )
+    for i, t in enumerate(spec.targets):
+        unit = CATALOGUE[t.statistic].unit
+        out.append(
+            Target(
+                t.label or _label(t.statistic, t.args),
+                t.statistic,
+                t.args,
+                names[i],
+                t.value,
+                t.standard_error(unit),
+                f"targets.{i}",
+            )
+        )
+    seen: dict[str, int] = {}
+    unique = []
+    for target in out:
+        count = seen.get(target.label, 0)
+        seen[target.label] = count + 1
+        label = target.label if not count else f"{target.label}#{count + 1}"
+        unique.append(dataclasses.replace(target, label=label))
+    return unique
+
+
+# -- the free parameters -----------------------------------------------------------------------
+
+
+def _free(
+    spec: TargetsFile, targets: list[Target], base: dict[str, Any], problems: list[Problem]
+) -> tuple[list[Dimension], bool]:
+    if spec.free is None:
+        levers = dict.fromkeys(p for t in targets for p in CATALOGUE[t.statistic].levers)
+        dims = []
+        for path in levers:
+            if path in COMPOUND or walk(base, path)[1] is None:
+                low, high, prior = DEFAULT_RANGES[path]
+                dims.append(Dimension(path, low, high, prior))
+        return dims, True
+    dims = []
+    for path, free in spec.free.items():
+        where = f"free.{path}"
+        if path not in COMPOUND:
+            _, message = walk(base, path)
+            if message:
+                problems.append(Problem(where, path, message))
+                continue
+        low, high, prior = resolved_bounds(path, free)
+        if low != low or high != high:
+            problems.append(Problem(where, free.model_dump(exclude_none=True),
+                                    "needs low and high (defaults exist for: "
+                                    f"{', '.join(DEFAULT_RANGES)})"))  # fmt: skip
+            continue
+        if not low < high:
+            problems.append(Problem(f"{where}.low", low, f"must be below high ({high:g})"))
+            continue
+        if prior == "log-uniform" and low <= 0:
+            problems.append(Problem(f"{where}.low", low, "must be > 0 for a log-uniform prior"))
+            continue
+        dims.append(Dimension(path, low, high, prior))
+    return dims, False
+
+
+def _check_bounds(space: Space, problems: list[Problem]) -> None:
+    """The scenario must validate at each bound of each parameter, the others at their base
+    values (clipped into their bounds)."""
+    start = {}
+    for d in space.dims:
+        value = space.base_values()[d.path]
+        start[d.path] = min(max(value, d.low), d.high) if value == value else d.low
+    for d in space.dims:
+        for bound, value in (("low", d.low), ("high", d.high)):
+            try:
+                scenario_from_dict(apply_values(space.base, {**start, d.path: value}), "")
+            except ScenarioError as exc:
+                first = exc.problems[0]
+                detail = f"{first.path} = {first.value!r}: " if first.path else ""
+                problems.append(
+                    Problem(f"free.{d.path}.{bound}", value,
+                            f"the scenario does not validate there ({detail}{first.message})")
+                )  # fmt: skip
+
+
+__all__ = ["TARGETS_DIR", "CalibrationProblem", "Target", "load_problem", "targets_path"]

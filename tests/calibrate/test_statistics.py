@@ -1,0 +1,158 @@
+"""The statistic catalogue: each statistic on small hand-made tables with known answers, the
+standard errors, the registry, and the same numbers from a simulated run."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.calibrate import statistics as st
+from sim.calibrate.statistics import CATALOGUE, Args, Statistic, catalogue_markdown, register
+from sim.io.loader import load_scenario
+from sim.model.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
+from sim.run import simulate
+
+
+def touches(rows: list[dict[str, object]]) -> pd.DataFrame:
+    base = {"strategy": "s", "attempt": 1, "day": 0, "minute": 600, "channel": "email",
+            "template": "t", "result": "read", "voicemail_left": False, "voicemail_heard": False,
+            "read_day": 0.0, "response": "none", "opted_out": False, "rep_minutes": 1.0,
+            "cost": 0.0}  # fmt: skip
+    return pd.DataFrame([{**base, **r} for r in rows], columns=TOUCH_COLUMNS)
+
+
+def prospects(rows: list[dict[str, object]]) -> pd.DataFrame:
+    base = {"strategy": "s", "segment": "non_fit", "outcome": "open", "meeting": False,
+            "won": False, "reached": False, "said_no": False, "opted_out": False,
+            "bought_elsewhere": False, "inbound": False, "first_response_day": math.nan,
+            "first_contact_attempt": math.nan, "meeting_day": math.nan,
+            "meeting_attempt": math.nan, "touches": 1, "rep_minutes": 1.0, "cost": 0.0,
+            "annoyance": 0.0, "recall": 0.0, "arrival_day": 0, "rep": -1,
+            "rep_weeks": 0.0}  # fmt: skip
+    return pd.DataFrame([{**base, "prospect": i, **r} for i, r in enumerate(rows)],
+                        columns=PROSPECT_COLUMNS)  # fmt: skip
+
+
+def compute(name: str, p: pd.DataFrame, t: pd.DataFrame, **args: object) -> st.Estimate:
+    return CATALOGUE[name](p, t, Args.model_validate(args))
+
+
+LOG = touches([
+    # prospect 0: call (picked up), email (replied no), email (ignored)
+    {"prospect": 0, "attempt": 1, "channel": "call_desk", "result": "picked_up",
+     "response": "ignore"},
+    {"prospect": 0, "attempt": 2, "channel": "email", "response": "no"},
+    {"prospect": 0, "attempt": 3, "channel": "email", "response": "ignore"},
+    # prospect 1: email (unread), email (positive)
+    {"prospect": 1, "attempt": 1, "channel": "email", "result": "unread"},
+    {"prospect": 1, "attempt": 2, "channel": "email", "response": "positive"},
+    # prospect 2: cell call with a voicemail heard and answered, email that unsubscribed
+    {"prospect": 2, "attempt": 1, "channel": "call_cell", "result": "screened",
+     "voicemail_left": True, "voicemail_heard": True, "response": "positive"},
+    {"prospect": 2, "attempt": 2, "channel": "email", "opted_out": True},
+    # prospect 3: desk call, voicemail not heard
+    {"prospect": 3, "attempt": 1, "channel": "call_desk", "result": "busy",
+     "voicemail_left": True},
+])  # fmt: skip
+
+
+def test_reply_rate_at_the_kth_touch_on_a_channel() -> None:
+    p = prospects([{}] * 4)
+    first = compute("reply_rate", p, LOG, channel="email", attempt=1)
+    assert (first.value, first.n) == (1 / 3, 3)  # prospect 0's no; 1 unread; 2 silent
+    second = compute("reply_rate", p, LOG, channel="email", attempt=2)
+    assert (second.value, second.n) == (1 / 2, 2)
+    positive = compute("reply_rate", p, LOG, channel="email", response="positive")
+    assert positive.value == pytest.approx(1 / 5)
+    negative = compute("reply_rate", p, LOG, response="negative")
+    assert negative.value == pytest.approx(1 / 8)
+    calls = compute("reply_rate", p, LOG, channel="call")
+    assert calls.value == pytest.approx(1 / 3)  # the voicemail's callback
+
+
+def test_connect_voicemail_and_unsubscribe_rates() -> None:
+    p = prospects([{}] * 4)
+    assert compute("connect_rate_per_dial", p, LOG).value == pytest.approx(1 / 3)
+    assert compute("voicemail_response_rate", p, LOG).value == pytest.approx(1 / 2)
+    assert compute("unsubscribe_rate", p, LOG).value == pytest.approx(1 / 5)
+    assert compute("unsubscribe_rate", p, LOG, channel="call").value == 0
+
+
+def test_prospect_statistics() -> None:
+    p = prospects([
+        {"meeting": True, "meeting_attempt": 1.0, "reached": True, "first_contact_attempt": 1.0,
+         "first_response_day": 2.0, "segment": "buyer"},
+        {"meeting": True, "meeting_attempt": 4.0, "inbound": True, "reached": True,
+         "first_contact_attempt": 3.0, "first_response_day": 6.0, "arrival_day": 2},
+        {"opted_out": True},
+        {"reached": True, "first_contact_attempt": 5.0, "first_response_day": 9.0,
+         "segment": "info_seeker"},
+    ])  # fmt: skip
+    t = LOG.iloc[:0]
+    assert compute("meeting_rate", p, t).value == 0.5
+    assert compute("meeting_share_by_attempt", p, t, attempt=3).value == 0.5
+    assert compute("opt_out_rate", p, t).value == 0.25
+    assert compute("reach_rate", p, t).value == 0.75
+    assert compute("reach_rate", p, t, attempt=3).value == 0.5
+    assert compute("inbound_meeting_share", p, t).value == 0.5
+    assert compute("fit_share", p, t).value == 0.5
+    days = compute("median_days_to_first_response", p, t)
+    assert (days.value, days.n) == (4.0, 3)  # 2, 4 (6 - 2), 9
+    assert days.se >= st.DAYS_FLOOR
+
+
+def test_undefined_when_the_tables_cannot_produce_it() -> None:
+    p = prospects([{}] * 3)
+    emails_only = LOG[LOG["channel"] == "email"]
+    assert not compute("connect_rate_per_dial", p, emails_only).defined
+    assert compute("meeting_share_by_attempt", p, emails_only, attempt=2).n == 0
+
+
+def test_standard_errors() -> None:
+    one_each = np.ones(400)
+    hits = np.zeros(400)
+    hits[:100] = 1
+    est = st.clustered_share(hits, one_each)
+    assert est.se == pytest.approx(math.sqrt(0.25 * 0.75 / 400), rel=0.01)
+    # the same share, but all of it in a few prospects with many touches: a larger SE
+    trials = np.full(40, 10.0)
+    lumpy = np.zeros(40)
+    lumpy[:10] = 10
+    assert st.clustered_share(lumpy, trials).se > 3 * est.se
+    assert st.share(0, 100).se > 0  # never zero, so a z-score stays finite
+
+
+def test_arguments_are_checked_per_statistic() -> None:
+    assert CATALOGUE["meeting_rate"].check(Args(channel="email")) is not None
+    assert CATALOGUE["meeting_share_by_attempt"].check(Args()) is not None
+    assert CATALOGUE["reply_rate"].check(Args(channel="email", attempt=1)) is None
+    with pytest.raises(ValueError, match="unknown channel"):
+        Args(channel="pigeon")
+
+
+def test_registry_refuses_a_name_twice_and_documents_every_statistic() -> None:
+    with pytest.raises(ValueError, match="registered twice"):
+        register(Statistic("meeting_rate", "again", "share", CATALOGUE["meeting_rate"].compute))
+    table = catalogue_markdown()
+    for name in CATALOGUE:
+        assert f"`{name}`" in table
+
+
+def test_simulated_statistics_match_the_run_summary() -> None:
+    scenario = load_scenario("cold-outbound")
+    result = simulate(scenario, ["channel-mix"], prospects=3000, seed=4, touch_log=True)
+    p, t = result.prospects, result.touches
+    from sim.results.summary import summarize
+
+    summary = summarize(p, t).set_index("metric")["mean"]
+    assert compute("meeting_rate", p, t).value == pytest.approx(summary["meeting_rate"])
+    assert compute("connect_rate_per_dial", p, t).value == pytest.approx(
+        summary["connect_rate_per_dial"]
+    )
+    assert compute("opt_out_rate", p, t).value == pytest.approx(summary["opt_out_rate"])
+    assert compute("median_days_to_first_response", p, t).value == pytest.approx(
+        summary["days_to_first_response_median"]
+    )

@@ -1,0 +1,201 @@
+"""The targets file: the issue's example accepted as written, the market card's expansion, the
+default free set, the compound parameters, and one clear line per problem (exit code 2, no
+traceback)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from sim.calibrate.problem import TARGETS_DIR, load_problem
+from sim.calibrate.space import COMPOUND, apply_values
+from sim.calibrate.statistics import Z95, share_se
+from sim.cli import app
+from sim.io.errors import ScenarioError
+from sim.io.loader import scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+ACME = TARGETS_DIR / "acme.yaml"
+ISSUE_EXAMPLE = """\
+name: acme
+scenario: cold-outbound          # a scenario name or path
+strategy: channel-mix            # the cadence the numbers were observed under (default for targets)
+free:                            # omitted: the default level-setting set
+  population.loads.email.median: {low: 30, high: 500, prior: log-uniform}
+  population.screening.unknown: {low: 0.05, high: 0.9}
+market:
+  first_email_reply_rate: 0.05   # replies (any) to the first email a prospect receives
+  connect_rate_per_dial: 0.04    # live conversations per call dialled
+targets:
+  - {statistic: meeting_rate, value: 0.012, n: 5000}
+"""
+
+
+def write(folder: Path, data: dict[str, object] | str, name: str = "t.yaml") -> Path:
+    path = folder / name
+    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_issue_example_is_accepted_as_written(tmp_path: Path) -> None:
+    problem = load_problem(write(tmp_path, ISSUE_EXAMPLE))
+    assert problem.name == "acme" and problem.strategies == ["channel-mix"]
+    labels = [t.label for t in problem.targets]
+    assert labels == ["first_email_reply_rate", "connect_rate_per_dial", "meeting_rate"]
+    reply, connect, meetings = problem.targets
+    assert (reply.statistic, reply.args.channel, reply.args.attempt) == ("reply_rate", "email", 1)
+    assert reply.se == pytest.approx(0.005)  # a bare market number: +-10%
+    assert connect.se == pytest.approx(0.004)
+    assert meetings.se == pytest.approx(share_se(0.012 * 5000, 5000))
+    dims = {d.path: d for d in problem.space.dims}
+    assert dims["population.loads.email.median"].log
+    pickup = dims["population.screening.unknown"]
+    assert (pickup.low, pickup.high) == (0.05, 0.9)
+
+
+def test_the_shipped_acme_file_is_the_issue_example_with_comments() -> None:
+    shipped = yaml.safe_load(ACME.read_text(encoding="utf-8"))
+    assert shipped == yaml.safe_load(ISSUE_EXAMPLE)
+
+
+def test_the_guide_shows_the_shipped_file() -> None:
+    guide = (ROOT / "docs" / "guide" / "calibration.md").read_text(encoding="utf-8")
+    body = [line for line in ACME.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+    assert "\n".join(body) in guide
+
+
+def test_market_card_precision_and_units(tmp_path: Path) -> None:
+    problem = load_problem(write(tmp_path, {
+        "scenario": "cold-outbound", "strategy": "channel-mix",
+        "market": {"meetings_per_100_prospects": {"value": 1.2, "band": [0.8, 1.6]},
+                   "unsubscribe_rate": {"value": 0.002, "se": 0.0005},
+                   "fit_share": {"value": 0.2, "n": 400}},
+    }))  # fmt: skip
+    by = {t.label: t for t in problem.targets}
+    assert by["meetings_per_100_prospects"].observed == pytest.approx(0.012)
+    assert by["meetings_per_100_prospects"].se == pytest.approx(0.008 / (2 * Z95))
+    assert by["unsubscribe_rate"].se == 0.0005
+    assert by["fit_share"].se == pytest.approx(share_se(80, 400))
+    # no free block: the statistics' level-setting parameters
+    paths = problem.space.paths
+    assert problem.defaulted_free
+    assert "population.segments.fit" in paths and "population.tolerance.median" in paths
+
+
+def test_inline_cadence_and_per_target_strategy(tmp_path: Path) -> None:
+    cadence = {"phases": [{"name": "only", "steps": [{"day": 0, "channel": "email",
+                                                      "template": "hi"}]}]}  # fmt: skip
+    problem = load_problem(write(tmp_path, {
+        "scenario": "cold-outbound", "strategy": cadence,
+        "free": {"population.loads.email.median": {}},
+        "targets": [
+            {"statistic": "reply_rate", "channel": "email", "value": 0.05, "n": 1000},
+            {"statistic": "connect_rate_per_dial", "strategy": "cold-call-desk", "value": 0.05,
+             "se": 0.01},
+        ],
+    }))  # fmt: skip
+    assert problem.strategies == ["observed", "cold-call-desk"]
+    assert "observed" in problem.space.base["custom_strategies"]
+    email = problem.space.dims[0]
+    assert (email.low, email.high, email.prior) == (20.0, 1000.0, "log-uniform")
+
+
+BAD = [
+    ({"market": {"first_email_reply_rate": 1.3}},
+     "market.first_email_reply_rate = 1.3: impossible: it is a share, between 0 and 1"),
+    ({"targets": [{"statistic": "reply_rate", "value": 1.3, "n": 10}]},
+     "targets.0 = {'statistic': 'reply_rate', 'value': 1.3, 'n': 10}: reply_rate is a share"),
+    ({"targets": [{"statistic": "meetings", "value": 0.1, "n": 10}]},
+     "targets.0.statistic = 'meetings': unknown statistic; known: reply_rate"),
+    ({"targets": [{"statistic": "meeting_rate", "value": 0.01}]},
+     "needs its precision: give n, se or band"),
+    ({"targets": [{"statistic": "meeting_rate", "channel": "email", "value": 0.01, "n": 9}]},
+     "meeting_rate does not take channel"),
+    ({"targets": [{"statistic": "meeting_rate", "value": 0.01, "n": 9, "se": 0.1}]},
+     "give one of n, se or band, not n and se"),
+    ({"strategy": "hopeful", "market": {"fit_share": 0.2}},
+     "strategy = 'hopeful': unknown strategy; known: no-follow-up"),
+    ({"free": {"population.loads.email.mediun": {"low": 1, "high": 2}}},
+     "free.population.loads.email.mediun = 'population.loads.email.mediun': no such scenario "
+     "field; population.loads.email has: kind, median, sigma"),
+    ({"free": {"population.in_office": {}}}, "needs low and high"),
+    ({"free": {"population.in_office": {"low": 0.9, "high": 0.1}}},
+     "free.population.in_office.low = 0.9: must be below high (0.1)"),
+    ({"free": {"population.in_office": {"low": 0, "high": 0.5, "prior": "log-uniform"}}},
+     "must be > 0 for a log-uniform prior"),
+    ({"free": {"population.in_office": {"low": 0.1, "high": 1.5}}},
+     "free.population.in_office.high = 1.5: the scenario does not validate there"),
+    ({"scenario": "atlantis"}, "scenario = 'atlantis': no such scenario file"),
+    ({"colour": "blue"}, "colour = 'blue': unknown key; allowed:"),
+    ({"market": {}}, "no targets: give a market card, a targets list, or both"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("patch", "message"), BAD, ids=[m[:30] for _, m in BAD])
+def test_bad_files_get_one_clear_line(
+    tmp_path: Path, patch: dict[str, object], message: str
+) -> None:
+    data: dict[str, object] = {
+        "scenario": "cold-outbound", "strategy": "channel-mix",
+        "market": {"connect_rate_per_dial": 0.04}, **patch,
+    }  # fmt: skip
+    path = write(tmp_path, data)
+    with pytest.raises(ScenarioError) as info:
+        load_problem(path)
+    text = str(info.value)
+    assert str(path) in text
+    assert message in text
+
+
+def test_the_command_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, {"scenario": "cold-outbound", "strategy": "channel-mix",
+                            "market": {"first_email_reply_rate": 1.3}})  # fmt: skip
+    done = CliRunner().invoke(app, ["calibrate", str(path), "--out", str(tmp_path / "o")])
+    assert done.exit_code == 2
+    assert "Traceback" not in done.output
+    assert done.output.strip().splitlines()[-1].startswith(str(path))
+    done = CliRunner().invoke(app, ["calibrate", str(ACME), "--budget", "10", "--out",
+                                    str(tmp_path / "o")])  # fmt: skip
+    assert done.exit_code == 2
+    assert "--budget: 10 is too small for 2 free parameters: at least" in done.output
+    done = CliRunner().invoke(app, ["calibrate", "no-such-targets"])
+    assert done.exit_code == 2 and "no such targets file" in done.output
+
+
+def test_a_statistic_the_strategy_cannot_produce(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "scenarios" / "cold-outbound.yaml", tmp_path / "cold.yaml")
+    path = write(tmp_path, {"scenario": "cold.yaml", "strategy": "opener-only",
+                            "free": {"population.screening.unknown": {}},
+                            "market": {"connect_rate_per_dial": 0.04}})  # fmt: skip
+    done = CliRunner().invoke(app, ["calibrate", str(path), "--out", str(tmp_path / "o"),
+                                    "--workers", "1"])  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert ("market.connect_rate_per_dial = 'opener-only': connect_rate_per_dial cannot be "
+            "computed under this strategy") in done.output  # fmt: skip
+
+
+def test_compound_parameters_keep_the_scenario_valid() -> None:
+    segments = {"buyer": 0.1, "info_seeker": 0.3, "non_fit": 0.6}
+    base = scenario_from_dict({"population": {"segments": segments}}).model_dump(mode="json")
+    data = apply_values(base, {"population.segments.fit": 0.8})
+    seg = data["population"]["segments"]
+    assert (seg["buyer"], seg["info_seeker"], seg["non_fit"]) == pytest.approx((0.2, 0.6, 0.2))
+    scenario_from_dict(data)
+    moved = apply_values(base, {"response.b_pos.all": -3.0})
+    b = moved["response"]["b_pos"]
+    old = base["response"]["b_pos"]
+    assert b["buyer"] == -3.0
+    assert b["non_fit"] - b["buyer"] == pytest.approx(old["non_fit"] - old["buyer"])
+    # absolute, not relative: applying twice changes nothing more
+    assert apply_values(moved, {"response.b_pos.all": -3.0}) == moved
+    for name, compound in COMPOUND.items():
+        value = compound.read(base)
+        assert math.isfinite(value), name
+        again = apply_values(base, {name: value})
+        assert compound.read(again) == pytest.approx(value), name
