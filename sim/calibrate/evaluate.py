@@ -29,7 +29,7 @@ import numpy as np
 from numpy.random import SeedSequence
 
 from sim.calibrate.problem import CalibrationProblem, Target
-from sim.calibrate.statistics import CATALOGUE, Args
+from sim.calibrate.statistics import CATALOGUE, UNDEFINED, Args, Estimate
 from sim.calibrate.store import Outcome, Store
 from sim.io.errors import ScenarioError
 from sim.io.loader import scenario_from_dict
@@ -55,6 +55,9 @@ class TargetRef:
     statistic: str
     args: dict[str, Any]
     strategy: str
+    versus: tuple[str, dict[str, Any]] | None = None
+    """A contrast's other side (strategy, arguments); None for a plain target."""
+    contrast: str = "ratio"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,33 @@ class Job:
 
 
 def refs(targets: Sequence[Target]) -> tuple[TargetRef, ...]:
-    return tuple(TargetRef(t.statistic, t.args.given(), t.strategy) for t in targets)
+    return tuple(_ref(t) for t in targets)
+
+
+def _ref(t: Target) -> TargetRef:
+    versus = None if t.versus is None else (t.versus[0], t.versus[1].given())
+    return TargetRef(t.statistic, t.args.given(), t.strategy, versus, t.contrast)
+
+
+def contrast(a: Estimate, b: Estimate, kind: str) -> Estimate:
+    """The ratio (or odds ratio) of two estimates, with its delta-method standard error
+    (the two taken as independent: for the same prospects under common random numbers the
+    covariance is positive, so the SE errs on the wide side). Undefined when either side is,
+    or when the denominator (or a share of 0 or 1 for odds) leaves it without a finite value."""
+    if not (a.defined and b.defined):
+        return UNDEFINED
+    n = min(a.n, b.n)
+    if kind == "odds_ratio":
+        if not (0 < a.value < 1 and 0 < b.value < 1):
+            return UNDEFINED
+        value = (a.value / (1 - a.value)) / (b.value / (1 - b.value))
+        rel = math.hypot(a.se / (a.value * (1 - a.value)), b.se / (b.value * (1 - b.value)))
+    else:
+        if not (a.value > 0 and b.value > 0):
+            return UNDEFINED
+        value = a.value / b.value
+        rel = math.hypot(a.se / a.value, b.se / b.value)
+    return Estimate(value, value * rel, n)
 
 
 def make_job(
@@ -83,7 +112,10 @@ def make_job(
     identity = {
         "scenario": scenario,
         "strategies": list(strategies),
-        "targets": [[t.statistic, t.args, t.strategy] for t in targets],
+        "targets": [
+            [t.statistic, t.args, t.strategy, *([[*t.versus, t.contrast]] if t.versus else [])]
+            for t in targets
+        ],
         "prospects": prospects,
         "seed": seed,
         "engine": ENGINE,
@@ -117,8 +149,11 @@ def run_job(job: Job) -> Outcome:
     }
     values, ses, ns = [], [], []
     for t in job.targets:
-        prospects, touches = by_strategy[t.strategy]
-        est = CATALOGUE[t.statistic](prospects, touches, Args(**t.args))
+        statistic = CATALOGUE[t.statistic]
+        est = statistic(*by_strategy[t.strategy], Args(**t.args))
+        if t.versus is not None:
+            other = statistic(*by_strategy[t.versus[0]], Args(**t.versus[1]))
+            est = contrast(est, other, t.contrast)
         values.append(est.value)
         ses.append(est.se)
         ns.append(est.n)
@@ -179,4 +214,6 @@ class Evaluator:
                 f.cancel()
 
 
-__all__ = ["Evaluator", "Job", "TargetRef", "make_job", "refs", "run_job", "simulation_seed"]
+__all__ = [
+    "Evaluator", "Job", "TargetRef", "contrast", "make_job", "refs", "run_job", "simulation_seed",
+]  # fmt: skip

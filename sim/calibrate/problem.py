@@ -57,10 +57,13 @@ class Target:
     se: float
     source: str
     """Where it came from in the file (``market.connect_rate_per_dial``, ``targets.0``)."""
+    versus: tuple[str, Args] | None = None
+    """A contrast's other side: its strategy and arguments."""
+    contrast: str = "ratio"
 
     @property
     def unit(self) -> str:
-        return CATALOGUE[self.statistic].unit
+        return "ratio" if self.versus is not None else CATALOGUE[self.statistic].unit
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,8 @@ class CalibrationProblem:
 
     @property
     def strategies(self) -> list[str]:
-        return list(dict.fromkeys(t.strategy for t in self.targets))
+        both = [(t.strategy, *([t.versus[0]] if t.versus else [])) for t in self.targets]
+        return list(dict.fromkeys(name for pair in both for name in pair))
 
 
 def targets_path(name_or_path: str | Path) -> Path:
@@ -96,7 +100,8 @@ def load_problem(name_or_path: str | Path) -> CalibrationProblem:
     base = _base(spec, path, source)
     problems: list[Problem] = []
     names = _strategies(spec, base, problems)
-    targets = _targets(spec, names)
+    versus = _versus_strategies(spec, base, names, problems)
+    targets = _targets(spec, names, versus)
     dims, defaulted = _free(spec, targets, base, problems)
     if problems:
         raise ScenarioError(source, problems)
@@ -168,6 +173,36 @@ def _strategies(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]
     return [*out, default]
 
 
+def _versus_strategies(
+    spec: TargetsFile, base: dict[str, Any], names: list[str], problems: list[Problem]
+) -> list[str | None]:
+    """Each contrast's other strategy (its target's own when not given; None for a target that
+    is no contrast), inline cadences added to ``base`` as ``observed-<i>-versus``."""
+    known = [*library_names(), *base.get("custom_strategies", {})]
+    out: list[str | None] = []
+    for i, t in enumerate(spec.targets):
+        if t.versus is None:
+            out.append(None)
+            continue
+        ref = t.versus.strategy
+        where = f"targets.{i}.versus.strategy"
+        if ref is None:
+            out.append(names[i])
+        elif isinstance(ref, str):
+            if ref not in known:
+                problems.append(Problem(where, ref, f"unknown strategy; known: {', '.join(known)}"))
+            out.append(ref)
+        else:
+            try:
+                CadenceSpec.model_validate(ref)
+            except ValidationError as exc:
+                for p in problems_from(exc, CadenceSpec):
+                    problems.append(Problem(f"{where}.{p.path}".rstrip("."), p.value, p.message))
+            base.setdefault("custom_strategies", {})[f"observed-{i}-versus"] = ref
+            out.append(f"observed-{i}-versus")
+    return out
+
+
 # -- the targets -------------------------------------------------------------------------------
 
 
@@ -188,7 +223,7 @@ def _market_se(entry: Precision, scale: float, unit: str) -> float:
     return max(RELATIVE_SE * abs(observed), MIN_SE[unit])
 
 
-def _targets(spec: TargetsFile, names: list[str]) -> list[Target]:
+def _targets(spec: TargetsFile, names: list[str], versus: list[str | None]) -> list[Target]:
     out: list[Target] = []
     default = names[-1]
     for field, (statistic, args, scale, _) in MARKET.items():
@@ -196,7 +231,7 @@ def _targets(spec: TargetsFile, names: list[str]) -> list[Target]:
         if entry is None:
             continue
         precise = entry if isinstance(entry, Precision) else Precision(value=float(entry))
-        unit = CATALOGUE[statistic].unit
+        unit: str = CATALOGUE[statistic].unit
         out.append(
             Target(
                 field,
@@ -209,16 +244,24 @@ def _targets(spec: TargetsFile, names: list[str]) -> list[Target]:
             )
         )
     for i, t in enumerate(spec.targets):
-        unit = CATALOGUE[t.statistic].unit
+        other = versus[i]
+        unit = "ratio" if t.versus is not None else CATALOGUE[t.statistic].unit
+        label = t.label or _label(t.statistic, t.args)
+        pair = None
+        if t.versus is not None and other is not None:
+            pair = (other, t.versus.args_over(t.args))
+            label = t.label or f"{t.contrast}({label}, {_label(t.statistic, pair[1])} of {other})"
         out.append(
             Target(
-                t.label or _label(t.statistic, t.args),
+                label,
                 t.statistic,
                 t.args,
                 names[i],
                 t.value,
                 t.standard_error(unit),
                 f"targets.{i}",
+                pair,
+                t.contrast,
             )
         )
     seen: dict[str, int] = {}

@@ -77,6 +77,10 @@ class Args(BaseModel):
     """A channel name, or ``call`` for desk and cell calls."""
     response: Literal["any", "positive", "negative"] | None = None
     """Which replies count: any, positive, or negative (a no, or 'bought elsewhere')."""
+    weekday: Literal["mon", "tue", "wed", "thu", "fri"] | None = None
+    """Only touches made on this day of the week."""
+    hour: int | None = Field(default=None, ge=0, le=23)
+    """Only touches made in this clock hour (16: from 16:00 to 16:59)."""
 
     @field_validator("channel")
     @classmethod
@@ -216,6 +220,21 @@ def replied(touches: pd.DataFrame, response: str | None) -> NDArray[np.bool_]:
     return np.asarray((~codes.isin(SILENT)).to_numpy(), dtype=bool)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+def when(touches: pd.DataFrame, weekday: str | None, hour: int | None) -> pd.DataFrame:
+    """The touches made on ``weekday`` (business day ``d`` is weekday ``d % 5``) and in clock
+    hour ``hour``; all of them when both are None."""
+    keep = np.ones(len(touches), dtype=bool)
+    if weekday is not None:
+        keep &= touches["day"].to_numpy(dtype=np.int64) % 5 == WEEKDAYS.index(weekday)
+    if hour is not None:
+        keep &= touches["minute"].to_numpy(dtype=np.int64) // 60 == hour
+    chosen: pd.DataFrame = touches[keep]
+    return chosen
+
+
 def _flag(prospects: pd.DataFrame, column: str) -> NDArray[np.bool_]:
     return np.asarray(prospects[column].to_numpy(dtype=bool))
 
@@ -229,8 +248,24 @@ def reply_rate(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estim
 
 
 def connect_rate_per_dial(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
-    dials = on_channel(touches, "call")
+    dials = when(kth(on_channel(touches, "call"), a.attempt), a.weekday, a.hour)
     return per_prospect(dials, np.asarray(dials["result"].astype(str).eq("picked_up")))
+
+
+def replied_share(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
+    """Prospects who replied at least once (``response`` as for ``reply_rate``)."""
+    hit = replied(touches, a.response)
+    who = set(touches["prospect"].to_numpy()[hit].tolist())
+    ids = prospects["prospect"].to_numpy()
+    return share(int(np.isin(ids, list(who)).sum()), len(ids))
+
+
+def booked_by_attempt(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
+    """Prospects whose meeting the k-th touch booked (not an inbound call), per prospect."""
+    assert a.attempt is not None
+    booked = _flag(prospects, "meeting") & ~_flag(prospects, "inbound")
+    at = prospects["meeting_attempt"].to_numpy(dtype=float)
+    return share(int((booked & (at == a.attempt)).sum()), len(prospects))
 
 
 def voicemail_response_rate(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
@@ -311,8 +346,24 @@ register(Statistic(
 ))  # fmt: skip
 register(Statistic(
     "connect_rate_per_dial",
-    "Live conversations per call dialled (desk and cell calls picked up over all of them).",
-    "share", connect_rate_per_dial, levers=(PICKUP, PICKUP_KNOWN),
+    "Live conversations per call dialled (desk and cell calls picked up over all of them); "
+    "only the k-th call of each prospect (`attempt`), the calls of one day of the week "
+    "(`weekday`: mon to fri) or of one clock hour (`hour`) when given.",
+    "share", connect_rate_per_dial, takes=("attempt", "weekday", "hour"),
+    levers=(PICKUP, PICKUP_KNOWN),
+))  # fmt: skip
+register(Statistic(
+    "replied_share",
+    "Prospects who replied at least once (any reply, positive, or negative), per prospect: "
+    "the reply rate of a whole sequence.",
+    "share", replied_share, takes=("response",), defaults={"response": "any"},
+    levers=(EMAIL_LOAD, B_POS, B_NO),
+))  # fmt: skip
+register(Statistic(
+    "booked_by_attempt",
+    "Prospects whose meeting the N-th touch booked (`attempt` N; not an inbound call), per "
+    "prospect: what the N-th touch qualified.",
+    "share", booked_by_attempt, takes=("attempt",), needs=("attempt",), levers=(FIT, B_POS),
 ))  # fmt: skip
 register(Statistic(
     "voicemail_response_rate",

@@ -34,7 +34,7 @@ from sim.calibrate.statistics import CATALOGUE, Z95, Args, share_se
 
 RELATIVE_SE = 0.10
 """A market-card number given without a precision is taken as known to this share of itself."""
-MIN_SE = {"share": 1e-4, "days": 0.5}
+MIN_SE = {"share": 1e-4, "days": 0.5, "ratio": 1e-3}
 
 
 class Model(BaseModel):
@@ -86,8 +86,30 @@ StrategyRef = str | dict[str, Any]
 (phases and steps, as under ``custom_strategies``)."""
 
 
+Contrast = Literal["ratio", "odds_ratio"]
+
+
+class Versus(Model):
+    """The other side of a contrast: the same statistic under another strategy or with other
+    arguments (what is not given is as in the target)."""
+
+    strategy: StrategyRef | None = None
+    attempt: int | None = Field(default=None, ge=1, le=1000)
+    channel: str | None = None
+    response: Literal["any", "positive", "negative"] | None = None
+    weekday: Literal["mon", "tue", "wed", "thu", "fri"] | None = None
+    hour: int | None = Field(default=None, ge=0, le=23)
+
+    def args_over(self, base: Args) -> Args:
+        """The target's arguments with this side's own in their place."""
+        own = {k: getattr(self, k) for k in ("attempt", "channel", "response", "weekday", "hour")}
+        return Args(**{**base.model_dump(), **{k: v for k, v in own.items() if v is not None}})
+
+
 class TargetSpec(Precision):
-    """One target of the ``targets`` list."""
+    """One target of the ``targets`` list. With ``versus``, the target is a contrast: the
+    statistic over its value ``versus`` another strategy or other arguments, as a ratio or an
+    odds ratio (published figures are often "N times as likely")."""
 
     statistic: str
     label: str | None = None
@@ -97,6 +119,10 @@ class TargetSpec(Precision):
     attempt: int | None = Field(default=None, ge=1, le=1000)
     channel: str | None = None
     response: Literal["any", "positive", "negative"] | None = None
+    weekday: Literal["mon", "tue", "wed", "thu", "fri"] | None = None
+    hour: int | None = Field(default=None, ge=0, le=23)
+    versus: Versus | None = None
+    contrast: Contrast = "ratio"
 
     @field_validator("statistic")
     @classmethod
@@ -111,7 +137,16 @@ class TargetSpec(Precision):
         problem = stat.check(self.args)
         if problem:
             raise ValueError(problem)
-        check_value(self.statistic, self.value)
+        if self.versus is not None:
+            problem = stat.check(self.versus.args_over(self.args))
+            if problem:
+                raise ValueError(f"versus: {problem}")
+            if not self.value > 0:
+                raise ValueError(f"a {self.contrast} is positive, got {self.value:g}")
+            if self.n is not None:
+                raise ValueError("n gives the precision of a share; give se or band for a contrast")
+        else:
+            check_value(self.statistic, self.value)
         if not self.has_precision:
             raise ValueError("needs its precision: give n, se or band")
         if self.n is not None and stat.unit != "share":
@@ -120,7 +155,10 @@ class TargetSpec(Precision):
 
     @property
     def args(self) -> Args:
-        return Args(attempt=self.attempt, channel=self.channel, response=self.response)
+        return Args(
+            attempt=self.attempt, channel=self.channel, response=self.response,
+            weekday=self.weekday, hour=self.hour,
+        )  # fmt: skip
 
 
 def check_value(statistic: str, value: float) -> None:
@@ -270,6 +308,7 @@ __all__ = [
     "StrategyRef",
     "TargetSpec",
     "TargetsFile",
+    "Versus",
     "check_value",
     "resolved_bounds",
 ]

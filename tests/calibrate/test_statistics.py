@@ -156,3 +156,60 @@ def test_simulated_statistics_match_the_run_summary() -> None:
     assert compute("median_days_to_first_response", p, t).value == pytest.approx(
         summary["days_to_first_response_median"]
     )
+
+
+def test_weekday_hour_and_attempt_filters_of_the_connect_rate() -> None:
+    log = touches([
+        # business day 2 is a Wednesday, day 5 a Monday; minute 960 is 16:00, 660 is 11:00
+        {"prospect": 0, "attempt": 1, "channel": "call_cell", "day": 2, "minute": 960,
+         "result": "picked_up"},
+        {"prospect": 0, "attempt": 2, "channel": "call_cell", "day": 5, "minute": 665,
+         "result": "screened"},
+        {"prospect": 1, "attempt": 1, "channel": "call_desk", "day": 5, "minute": 970,
+         "result": "busy"},
+        {"prospect": 1, "attempt": 2, "channel": "call_desk", "day": 7, "minute": 1019,
+         "result": "picked_up"},
+    ])  # fmt: skip
+    p = prospects([{}] * 2)
+    assert compute("connect_rate_per_dial", p, log, weekday="wed").value == 1.0
+    assert compute("connect_rate_per_dial", p, log, weekday="mon").value == 0.0
+    assert compute("connect_rate_per_dial", p, log, hour=16).value == pytest.approx(2 / 3)
+    assert compute("connect_rate_per_dial", p, log, hour=11).value == 0.0
+    assert compute("connect_rate_per_dial", p, log, attempt=2).value == 0.5
+    assert not compute("connect_rate_per_dial", p, log, weekday="fri").defined
+
+
+def test_whole_sequence_replies_and_meetings_booked_by_a_touch() -> None:
+    p = prospects([
+        {"meeting": True, "meeting_attempt": 1.0},
+        {"meeting": True, "meeting_attempt": 1.0, "inbound": True},
+        {"meeting": True, "meeting_attempt": 2.0},
+        {},
+    ])  # fmt: skip
+    assert compute("replied_share", p, LOG).value == pytest.approx(3 / 4)  # 0, 1 and 2 replied
+    assert compute("replied_share", p, LOG, response="positive").value == pytest.approx(2 / 4)
+    assert compute("booked_by_attempt", p, LOG, attempt=1).value == pytest.approx(1 / 4)
+    assert compute("booked_by_attempt", p, LOG, attempt=2).value == pytest.approx(1 / 4)
+
+
+def test_a_contrast_and_its_delta_method_se_by_planted_truth() -> None:
+    """Ratios and odds ratios of two binomial shares with known p: the mean is near the truth
+    and the delta-method SE matches the spread over replicates (within 4 SE of an SD)."""
+    from sim.calibrate.evaluate import contrast
+
+    rng = np.random.default_rng(np.random.SeedSequence(2026))
+    n, reps = 4000, 600
+    pa, pb = 0.12, 0.05
+    for kind, truth in (("ratio", pa / pb), ("odds_ratio", (pa / (1 - pa)) / (pb / (1 - pb)))):
+        draws = rng.binomial(n, [pa, pb], size=(reps, 2))
+        ests = [contrast(st.share(int(a), n), st.share(int(b), n), kind) for a, b in draws]
+        values = np.array([e.value for e in ests])
+        se = float(np.mean([e.se for e in ests]))
+        spread = float(values.std(ddof=1))
+        assert (
+            abs(values.mean() - truth) < 4 * spread / math.sqrt(reps) + 0.01 * truth
+        )  # bias O(1/n)
+        assert abs(se - spread) < 4 * spread / math.sqrt(2 * reps)
+    zero = st.share(0, 100)
+    assert not contrast(st.share(5, 100), zero, "ratio").defined
+    assert not contrast(st.share(100, 100), st.share(5, 100), "odds_ratio").defined

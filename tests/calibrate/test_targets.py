@@ -199,3 +199,85 @@ def test_compound_parameters_keep_the_scenario_valid() -> None:
         assert math.isfinite(value), name
         again = apply_values(base, {name: value})
         assert compound.read(again) == pytest.approx(value), name
+
+
+def test_a_contrast_target_between_strategies_and_arguments(tmp_path: Path) -> None:
+    """Published figures as 'N times': a target over another strategy (versus.strategy) or
+    other arguments (versus.weekday), a ratio or an odds ratio, its SE from the band."""
+    soon = {"phases": [{"name": "p", "steps": [{"day": 0, "after": 5, "channel": "call_cell"}]}]}
+    problem = load_problem(write(tmp_path, {
+        "scenario": "web-leads", "strategy": "speed-to-lead",
+        "free": {"population.screening.unknown": {"low": 0.1, "high": 0.9}},
+        "targets": [
+            {"statistic": "connect_rate_per_dial", "weekday": "thu", "versus": {"weekday": "mon"},
+             "value": 1.5, "band": [1.2, 2.0]},
+            {"statistic": "connect_rate_per_dial", "attempt": 1, "strategy": soon,
+             "versus": {"strategy": "one-and-done"}, "contrast": "odds_ratio", "value": 100,
+             "band": [10, 200]},
+        ],
+    }))  # fmt: skip
+    days, speed = problem.targets
+    assert days.unit == "ratio" and days.versus is not None
+    assert days.versus == ("speed-to-lead", days.args.model_copy(update={"weekday": "mon"}))
+    assert days.se == pytest.approx(0.8 / (2 * Z95))
+    assert speed.contrast == "odds_ratio" and speed.versus is not None
+    assert speed.versus[0] == "one-and-done" and speed.versus[1].attempt == 1
+    assert problem.strategies == ["speed-to-lead", "observed-1", "one-and-done"]
+    from sim.calibrate.evaluate import refs
+
+    assert refs(problem.targets)[1].versus == ("one-and-done", {"attempt": 1})
+
+
+BAD_CONTRASTS = [
+    ({"versus": {"weekday": "sun"}}, "targets.0.versus.weekday = 'sun'"),
+    ({"versus": {"strategy": "hopeful"}}, "targets.0.versus.strategy = 'hopeful': unknown"),
+    ({"versus": {"weekday": "mon"}, "value": 0, "band": None, "se": 0.2},
+     "a ratio is positive, got 0"),
+    ({"versus": {"weekday": "mon"}, "n": 100, "band": None},
+     "n gives the precision of a share; give se or band for a contrast"),
+    ({"versus": {"hour": 25}}, "targets.0.versus.hour = 25"),
+    ({"contrast": "difference", "versus": {"weekday": "mon"}}, "targets.0.contrast = 'difference'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"), BAD_CONTRASTS, ids=[m[:30] for _, m in BAD_CONTRASTS]
+)
+def test_bad_contrasts_get_one_clear_line(
+    tmp_path: Path, patch: dict[str, object], message: str
+) -> None:
+    target = {"statistic": "connect_rate_per_dial", "weekday": "thu", "value": 1.5,
+              "band": [1.2, 2.0], **patch}  # fmt: skip
+    target = {k: v for k, v in target.items() if v is not None}
+    path = write(tmp_path, {"scenario": "cold-outbound", "strategy": "cold-call-desk",
+                            "targets": [target]})  # fmt: skip
+    with pytest.raises(ScenarioError) as info:
+        load_problem(path)
+    assert message in str(info.value)
+
+
+def test_an_evaluation_computes_the_contrast_from_both_sides(tmp_path: Path) -> None:
+    from sim.calibrate.evaluate import contrast, make_job, refs, run_job
+    from sim.calibrate.statistics import CATALOGUE
+    from sim.run import simulate
+
+    problem = load_problem(write(tmp_path, {
+        "scenario": "cold-outbound", "strategy": "cold-call-desk",
+        "free": {"population.screening.unknown": {"low": 0.1, "high": 0.9}},
+        "targets": [{"statistic": "connect_rate_per_dial", "strategy": "cold-call-cell",
+                     "versus": {"strategy": "cold-call-desk"}, "value": 2.0, "se": 0.3}],
+    }))  # fmt: skip
+    job = make_job(problem.space.base, problem.strategies, refs(problem.targets), 800, 3)
+    outcome = run_job(job)
+    base = scenario_from_dict(problem.space.base, "<base>")
+    result = simulate(base, problem.strategies, prospects=800, seed=3, touch_log=True)
+    stat = CATALOGUE["connect_rate_per_dial"]
+    sides = [
+        stat(result.prospects[result.prospects["strategy"] == s],
+             result.touches[result.touches["strategy"] == s], problem.targets[0].args)
+        for s in ("cold-call-cell", "cold-call-desk")
+    ]  # fmt: skip
+    expected = contrast(sides[0], sides[1], "ratio")
+    assert outcome.values[0] == pytest.approx(expected.value)
+    assert outcome.ses[0] == pytest.approx(expected.se)
+    assert outcome.values[0] > 1  # a direct mobile number connects more often
