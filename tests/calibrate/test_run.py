@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from sim.calibrate.outputs import FIT_COLUMNS
 from sim.cli import app
 from sim.io.loader import load_scenario
-from tests import test_sweep_dask
+from tests.sweep import test_sweep_dask
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
