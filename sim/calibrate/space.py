@@ -144,6 +144,7 @@ COMPOUND: dict[str, Compound] = {
     ),
     B_POS: _intercepts("b_pos"),
     B_NO: _intercepts("b_no"),
+    "response.b_not_now.all": _intercepts("b_not_now"),
 }
 
 

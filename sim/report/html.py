@@ -202,6 +202,7 @@ def write_report(
 
 REPORT_HEADINGS = {
     "meeting_rate": "meetings <small>per 100 prospects</small>",
+    "inbound_share": "inbound <small>% of meetings: called in, not booked by the cadence</small>",
     "reach_rate": "reach <small>% of prospects</small>",
     "no_rate": "explicit no <small>% of prospects</small>",
     "opt_out_rate": "opt-out <small>% of prospects</small>",

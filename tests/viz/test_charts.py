@@ -245,6 +245,7 @@ def test_report_is_self_contained(run: RunResult, summary: pd.DataFrame, rendere
     assert f"{best} books the most meetings" in finding
     assert page.index("Finding") < page.index("<table") < page.index("<img") < page.index("<pre>")
     assert "horizon_days: 30" in page and "Manifest" in page and "numpy" in page
+    assert "inbound <small>% of meetings" in page  # meetings by source: called in vs cadence
     assert not list(rendered.glob("*.tmp"))
 
 
