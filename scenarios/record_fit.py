@@ -52,6 +52,8 @@ def record(name: str, folder: Path) -> dict[str, Any]:
         "targets_sha256": hashlib.sha256(targets.read_bytes()).hexdigest(),
         "calibration": {
             "seed": manifest["seed"],
+            "scenario": manifest["scenario"],
+            "scenario_hash": manifest["scenario_hash"],
             "version": manifest.get("version"),
             "budget": manifest["plan"]["budget"],
             "prospects": manifest["plan"]["prospects"],
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         f"# The reference fit {args.name!r}: written by scenarios/record_fit.py from a run of\n"
         f"# `followup calibrate {args.name}`; do not edit by hand (docs/model.md section 11).\n"
     )
-    path.write_text(head + yaml.safe_dump(data, sort_keys=False, width=96), encoding="utf-8")
+    path.write_text(head + yaml.safe_dump(data, sort_keys=False, width=96, default_flow_style=None), encoding="utf-8")
     print(f"wrote {path.relative_to(ROOT)}")
     return 0
 

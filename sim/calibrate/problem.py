@@ -99,6 +99,9 @@ def load_problem(name_or_path: str | Path) -> CalibrationProblem:
     spec = validate_mapping(TargetsFile, read_yaml(path), source, "targets file")
     base = _base(spec, path, source)
     problems: list[Problem] = []
+    _fixed(spec, base, problems)
+    if problems:
+        raise ScenarioError(source, problems)
     names = _strategies(spec, base, problems)
     versus = _versus_strategies(spec, base, names, problems)
     targets = _targets(spec, names, versus)
@@ -133,6 +136,28 @@ def _base(spec: TargetsFile, file: Path, source: str) -> dict[str, Any]:
             [Problem("scenario", spec.scenario, "no such scenario file or name in scenarios/")],
         )
     return load_scenario(where).model_dump(mode="json")
+
+
+def _fixed(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]) -> None:
+    """Apply the file's ``set`` to ``base`` (each path must name one field of the scenario,
+    and the scenario must still validate)."""
+    for path, value in (spec.set or {}).items():
+        *parents, last = path.split(".")
+        current: Any = base
+        for part in parents:
+            current = current.get(part) if isinstance(current, dict) else None
+        if not isinstance(current, dict) or last not in current or isinstance(current[last], dict):
+            _, why = walk(base, path)
+            problems.append(Problem(f"set.{path}", value, why or "not one field of the scenario"))
+            continue
+        current[last] = value
+    if spec.set and not problems:
+        try:
+            scenario_from_dict(base, "<set>")
+        except ScenarioError as exc:
+            for p in exc.problems:
+                where = f"set.{p.path}" if p.path in spec.set else f"set (then {p.path})"
+                problems.append(Problem(where, p.value, p.message))
 
 
 def _strategies(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]) -> list[str]:

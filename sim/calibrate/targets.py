@@ -272,6 +272,9 @@ class TargetsFile(Model):
     the name of a file in ``scenarios/``."""
     strategy: StrategyRef | None = None
     """The cadence the numbers were observed under (the default of every target)."""
+    set: dict[str, Any] | None = None
+    """Scenario fields fixed for this calibration, by dotted path (``rep.new_per_day: 40``):
+    how the numbers were observed, where it differs from the base scenario."""
     free: dict[str, FreeSpec] | None = None
     """Free parameters by scenario path; left out: the level-setting parameters of the targets'
     statistics (``Statistic.levers``)."""

@@ -71,7 +71,8 @@ parameter values follow as one column each, named by their path."""
 def replication_seed(seed: int, replication: int, token: int | None = None) -> int:
     """The ``simulate`` seed of a replication (and, without common random numbers, a cell)."""
     keys = (name_key("sweep:replication"), replication, *(() if token is None else (token,)))
-    return int(SeedSequence(entropy=seed, spawn_key=keys).generate_state(1, np.uint64)[0])
+    # 63 bits: a run's seed is at most 2**63 - 1 (sim.run.options.MAX_SEED)
+    return int(SeedSequence(entropy=seed, spawn_key=keys).generate_state(1, np.uint64)[0]) >> 1
 
 
 def canonical(data: Any) -> str:

@@ -281,3 +281,30 @@ def test_an_evaluation_computes_the_contrast_from_both_sides(tmp_path: Path) -> 
     assert outcome.values[0] == pytest.approx(expected.value)
     assert outcome.ses[0] == pytest.approx(expected.se)
     assert outcome.values[0] > 1  # a direct mobile number connects more often
+
+
+def test_set_fixes_scenario_fields_for_the_calibration(tmp_path: Path) -> None:
+    problem = load_problem(write(tmp_path, {
+        "scenario": "web-leads", "strategy": "speed-to-lead",
+        "set": {"rep.new_per_day": 40, "population.in_office": 0.3},
+        "free": {"population.screening.unknown": {"low": 0.1, "high": 0.9}},
+        "market": {"connect_rate_per_dial": 0.1},
+    }))  # fmt: skip
+    assert problem.space.base["rep"]["new_per_day"] == 40
+    assert problem.space.base["population"]["in_office"] == 0.3
+
+
+@pytest.mark.parametrize(
+    ("fixed", "message"),
+    [
+        ({"rep.new_per_dai": 4}, "set.rep.new_per_dai = 4: no such scenario field; rep has:"),
+        ({"rep": 4}, "set.rep = 4: is a group of fields"),
+        ({"rep.new_per_day": -4}, "set.rep.new_per_day = -4: must be >= 1"),
+    ],
+)
+def test_bad_set_paths_and_values(tmp_path: Path, fixed: dict[str, object], message: str) -> None:
+    path = write(tmp_path, {"scenario": "web-leads", "strategy": "speed-to-lead", "set": fixed,
+                            "market": {"connect_rate_per_dial": 0.1}})  # fmt: skip
+    with pytest.raises(ScenarioError) as info:
+        load_problem(path)
+    assert message in str(info.value)

@@ -232,6 +232,16 @@ def test_seeds_come_from_the_spec_seed_and_the_replication_only() -> None:
     assert cell_tasks(spec, build_design(spec, None).cells) == tasks  # keys are stable
 
 
+def test_every_replication_seed_is_a_valid_run_seed() -> None:
+    """Seeds drawn as 64 bits would be rejected by a run half the time (a seed is at most
+    2**63 - 1): seed 2's first replication once was."""
+    from sim.run.options import MAX_SEED
+
+    seeds = [replication_seed(s, r, t) for s in range(20) for r in range(5) for t in (None, 7)]
+    assert all(0 <= x <= MAX_SEED for x in seeds)
+    assert max(seeds) > MAX_SEED // 2  # all 63 bits are used
+
+
 def test_batches_keep_design_order_and_cover_every_cell() -> None:
     spec = spec_of()
     tasks = cell_tasks(spec, build_design(spec, None).cells)
