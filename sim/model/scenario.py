@@ -113,7 +113,7 @@ class Meetings(Params):
     max_minutes: int = Field(default=60, ge=5, le=480)
     hour_profile: dict[int, float] = Field(default_factory=_default_profile)
     """Relative rate of meeting starts by clock hour (hours not listed: no meetings start)."""
-    hour_contrast: float = Field(default=3.02, ge=0, le=10)
+    hour_contrast: float = Field(default=2.96, ge=0, le=10)
     """Exponent applied to the hour profile's weights: above 1 the busy hours get busier and
     the quiet ones quieter (the profile's shape is a modelling choice; its contrast is fitted
     to the published contact rates by hour, docs/model.md section 11)."""
@@ -164,7 +164,7 @@ class Screening(Params):
     favored_bonus: float = Field(default=0.5, ge=0, le=20)
     page_answer: Prob = 0.6
     """Chance that a prospect paged by the operator comes to the phone."""
-    weekday: Weekdays = Field(default_factory=lambda: Weekdays(wed=0.689, thu=0.944))
+    weekday: Weekdays = Field(default_factory=lambda: Weekdays(wed=0.804, thu=0.776))
     """Logit offsets on picking up, by weekday (contact rates differ by day of the week). The
     defaults are fitted (``followup calibrate calendar``, scenarios/fits/calendar.yaml): the best
     days Wednesday and Thursday, about 1.5 times the others' contact rate (docs/model.md 11)."""
