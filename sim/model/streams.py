@@ -95,5 +95,7 @@ for _design in ("grid", "list", "lhs", "sobol", "morris", "bootstrap"):
 register("calibrate:simulate", "calibration: the simulate seed of every evaluation")
 register("calibrate:walkers", "calibration: the posterior sampler's starting walkers")
 register("calibrate:emcee", "calibration: the posterior sampler's own moves (emcee)")
+register("calibration-check:truth", "make calibration-check: the planted parameter values")
+register("calibration-check:observation", "make calibration-check: the planted observations' seed")
 register("posterior:draw", "run --posterior: the simulate seed of a posterior draw")
 register("posterior:rows", "run --posterior: which posterior rows are drawn")

@@ -31,12 +31,13 @@ def test_an_unregistered_name_is_refused_and_a_name_registers_once() -> None:
 
 
 def test_every_name_the_package_draws_from_is_registered() -> None:
-    """A literal stream name in the source (``stream(seed, "x")``, ``name_key("x")``) must be
+    """A literal stream name in the source or a benchmark (``stream(seed, "x")``, ``name_key("x")``) must be
     registered: otherwise a command fails only when it first draws (as a merge once let
     happen to the calibration's streams)."""
-    root = Path(__file__).resolve().parents[2] / "sim"
+    root = Path(__file__).resolve().parents[2]
     pattern = re.compile(r"""(?:stream\([^,()]+,\s*|name_key\()f?["']([^"'{]+)["']""")
-    used = {m for f in root.rglob("*.py") for m in pattern.findall(f.read_text("utf-8"))}
+    files = [f for d in ("sim", "benchmarks", "scenarios") for f in (root / d).rglob("*.py")]
+    used = {m for f in files for m in pattern.findall(f.read_text("utf-8"))}
     assert len(used) > 10  # the pattern finds them
     assert sorted(used - set(STREAMS)) == []
 

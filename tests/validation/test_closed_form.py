@@ -71,6 +71,7 @@ def test_first_reply_attempt_is_geometric(engine: str, channel: str, p: float) -
                         "annoyance_weight": 0.0,
                         "reciprocity_weight": 0.0,
                         "favored_bonus": 0.0,
+                        "weekday": {d: 0.0 for d in ("mon", "tue", "wed", "thu", "fri")},
                     }
                 }
             },
