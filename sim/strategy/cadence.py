@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from sim.model.channels import Channel
 from sim.model.clock import NEVER, parse_time
+from sim.model.scenario import quoted_time
 from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
 
 STOP, CONTINUE = -1, -2
@@ -64,6 +65,13 @@ class StepSpec(BaseModel):
             raise ValueError("the fallback must be a channel")
         return v
 
+    @field_validator("time", mode="before")
+    @classmethod
+    def _quoted(cls, v: Any) -> Any:
+        for t in v if isinstance(v, list) else [v]:
+            quoted_time(t)
+        return v
+
     @field_validator("time")
     @classmethod
     def _time(cls, v: str | list[str]) -> str | list[str]:
@@ -101,7 +109,7 @@ class PhaseSpec(BaseModel):
     steps: list[StepSpec] = Field(min_length=1)
     repeat_every: int | None = Field(default=None, ge=1, le=2000)
     """Run the steps again every N business days (until the horizon, or ``cycles`` times)."""
-    cycles: int | None = Field(default=None, ge=1)
+    cycles: int | None = Field(default=None, ge=1, le=10_000)
     then: str = "stop"
     on_positive: str = "stop"
     on_no: str = "stop"
@@ -130,7 +138,7 @@ class CadenceSpec(BaseModel):
     source: str = ""
     claim: str = ""
     mechanisms: list[str] = Field(default_factory=list)
-    max_touches: int | None = Field(default=None, ge=1)
+    max_touches: int | None = Field(default=None, ge=1, le=10_000)
     priority: Literal["follow_ups", "new"] = "follow_ups"
     """Under a daily budget of rep minutes: follow-ups first, or new prospects first."""
     phases: list[PhaseSpec] = Field(min_length=1)
