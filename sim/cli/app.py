@@ -30,11 +30,3 @@ app.command()(charts)
 app.command("strategies")(list_strategies)
 app.command("sweep")(sweep_command)
 app.command("sensitivity")(sensitivity_command)
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()
