@@ -45,6 +45,14 @@ ScenarioArg = Annotated[
 ]
 
 
+def os_error_text(exc: OSError) -> str:
+    """What went wrong, in the system's words: "No space left on device" (pyarrow's errors
+    wrap the system's message in their own)."""
+    if exc.errno:
+        return os.strerror(exc.errno)
+    return exc.strerror or str(exc)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one line to stderr and exit."""
     typer.echo(message, err=True)
@@ -85,7 +93,8 @@ def safe_folder_name(name: str) -> str:
     """A scenario's (or sweep's) name as one folder name: letters, digits, ``.``, ``_`` and
     ``-`` kept, anything else (``/``, ``..``, spaces) a ``-``, at most 100 characters; so a
     name cannot choose a folder outside ``reports/``."""
-    safe = re.sub(r"[^\w.-]+", "-", name).strip("-.")[:100].strip("-.")
+    safe = re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+|\.{2,}", "-", name))
+    safe = safe.strip("-.")[:100].strip("-.")
     return safe or "unnamed"
 
 
@@ -94,7 +103,7 @@ def output_folder(out: str | None, name: str, under: Path = Path("reports")) -> 
     if out is None:
         return under / safe_folder_name(name)
     if not out.strip():
-        raise OptionError("out", "is empty; give a folder (default: reports/<scenario name>)")
+        raise OptionError("out", f"is empty; give a folder (default: {under}/<name>)")
     return Path(out)
 
 
@@ -117,13 +126,16 @@ def known_strategies(scenario: Scenario) -> list[str]:
     return [*lib, *(n for n in scenario.custom_strategies if n not in lib)]
 
 
-def strategy_list(option: str | None, scenario: Scenario) -> list[str]:
+def strategy_list(option: str | None, scenario: Scenario, flag: str = "--strategies") -> list[str]:
     """The ``--strategies`` option as names: ``all`` (the default; kept for ``simulate`` to
     expand into the library plus the scenario's own) or ``scenario`` (the scenario's
     ``strategies`` list) may stand among the names."""
     names = [n.strip() for n in ("all" if option is None else option).split(",") if n.strip()]
     if not names:
-        fail("--strategies: no strategy names given (default: all)")
+        fail(
+            f"{flag}: no strategy names given"
+            + (" (default: all)" if flag == "--strategies" else "")
+        )
     if "scenario" in names:
         if not scenario.strategies:
             fail("--strategies scenario: the scenario lists no strategies")
@@ -133,7 +145,7 @@ def strategy_list(option: str | None, scenario: Scenario) -> list[str]:
     known = known_strategies(scenario)
     unknown = [n for n in names if n not in known and n != "all"]
     if unknown:
-        fail(f"unknown strategy {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+        fail(f"{flag}: unknown strategy {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
     return names
 
 
@@ -147,7 +159,7 @@ def one_strategy(option: str | None, scenario: Scenario) -> str:
         return expand(scenario.strategies[:1], scenario)[0]
     if option == "all" or "," in option:
         fail("--strategy: give exactly one strategy name")
-    return strategy_list(option, scenario)[0]
+    return strategy_list(option, scenario, "--strategy")[0]
 
 
 def default_workers() -> int:
@@ -164,6 +176,7 @@ __all__ = [
     "fail",
     "interruptible",
     "one_strategy",
+    "os_error_text",
     "output_folder",
     "safe_folder_name",
     "scenario_from_arg",

@@ -17,6 +17,7 @@ from sim.cli.common import (
     default_workers,
     fail,
     interruptible,
+    os_error_text,
     output_folder,
     scenario_from_arg,
     strategy_list,
@@ -129,7 +130,7 @@ def run(
         try:
             prepare_target(folder, is_run_entry)
         except OSError as exc:
-            fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
+            fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
     unchanged = f"nothing written ({folder} is as it was)"
     with user_errors(), interruptible(f"interrupted; {unchanged}"):
         try:
@@ -137,7 +138,7 @@ def run(
                 result = simulate(scen, names, options.replace(touch_dir=parts))
                 written = write_run(result, folder, started=started)
         except OSError as exc:
-            fail(f"cannot write into {folder}: {exc.strerror or exc}; {unchanged}", code=1)
+            fail(f"cannot write into {folder}: {os_error_text(exc)}; {unchanged}", code=1)
         except BrokenProcessPool:
             fail(f"a worker process died (out of memory?); {unchanged}", code=1)
     summary = written.summary

@@ -17,6 +17,7 @@ from sim.cli.common import (
     default_workers,
     fail,
     interruptible,
+    os_error_text,
     output_folder,
     user_errors,
 )
@@ -119,7 +120,7 @@ def _run(
             except SchedulerError as exc:
                 fail(str(exc), code=1)
             except OSError as exc:
-                fail(f"cannot run the sweep into {folder}: {exc.strerror or exc}", code=1)
+                fail(f"cannot run the sweep into {folder}: {os_error_text(exc)}", code=1)
             except BrokenProcessPool:
                 fail(f"a worker process died (out of memory?); the finished cells are kept in "
                      f"{folder} (--resume continues)", code=1)  # fmt: skip

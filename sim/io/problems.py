@@ -28,6 +28,7 @@ _MESSAGES = {
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
+    "int_parsing_size": "is far too large",
     "bool_type": "must be true or false",
     "bool_parsing": "must be true or false",
     "string_type": "must be text",
@@ -84,15 +85,17 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | N
     return None
 
 
-def _user_path(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
-    """The location without pydantic's own names; and whether a union member was named."""
-    kept = []
-    union = False
+def _user_path(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str | None]:
+    """The location without pydantic's own names; and, when the value went through a union,
+    the (user's) path of the union itself."""
+    kept: list[Any] = []
+    union: str | None = None
     for part in loc:
         if isinstance(part, str) and _TAG.match(part):
-            union = union or part not in ("lognormal", "uniform", "constant")
+            if union is None and part not in ("lognormal", "uniform", "constant"):
+                union = ".".join(str(p) for p in kept)
             continue
-        kept.append("[key]" if part == "[key]" else part)
+        kept.append(part)
     return tuple(kept), union
 
 
@@ -131,33 +134,42 @@ def _one_of(types: list[str]) -> str:
     return f"must be {', '.join(types[:-1])} or {types[-1]}"
 
 
+def _union_problems(path: str, errs: list[tuple[str, Any]]) -> list[Problem]:
+    """One union's errors as the user's problems: a member that matched the value's shape
+    and failed deeper (a list with a bad item) or failed a rule says what is wrong; when
+    every member only wanted another type, one problem lists the types allowed."""
+    deeper = [(p, e) for p, e in errs if p != path]
+    rules = [(p, e) for p, e in errs if e["type"] not in _TYPE_ONLY]
+    chosen = deeper or rules
+    if not chosen:
+        types = [_TYPE_ONLY[e["type"]] for _, e in errs]
+        return [Problem(path, errs[0][1].get("input"), _one_of(types))]
+    out: list[Problem] = []
+    for p, e in chosen:
+        problem = Problem(p, e.get("input"), _message(e))
+        if problem not in out:
+            out.append(problem)
+    return out
+
+
 def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
     """Turn pydantic's errors into one readable problem each (one per union)."""
     problems: list[Problem] = []
-    unions: dict[str, list[Any]] = {}
+    unions: dict[str, list[tuple[str, Any]]] = {}
     order: list[tuple[str, Any]] = []
     for err in error.errors(include_url=False):
         loc, union = _user_path(tuple(err["loc"]))
         path = ".".join(str(p) for p in loc)
-        if union:
-            if path not in unions:
-                order.append(("union", path))
-                unions[path] = []
-            unions[path].append(err)
+        if union is not None:
+            if union not in unions:
+                order.append(("union", union))
+                unions[union] = []
+            unions[union].append((path, err))
         else:
             order.append(("one", (path, loc, err)))
     for what, item in order:
         if what == "union":
-            errs = unions[item]
-            rules = [e for e in errs if e["type"] not in _TYPE_ONLY]
-            if rules:
-                for e in rules:
-                    problem = Problem(item, e.get("input"), _message(e))
-                    if problem not in problems:
-                        problems.append(problem)
-            else:
-                message = _one_of([_TYPE_ONLY[e["type"]] for e in errs])
-                problems.append(Problem(item, errs[0].get("input"), message))
+            problems += [p for p in _union_problems(item, unions[item]) if p not in problems]
             continue
         path, loc, err = item
         if err["type"] == "extra_forbidden":
