@@ -32,7 +32,7 @@ from sim.results.saved import load_saved_run
 from sim.run import RunOptions, simulate, write_run
 from sim.run.options import check_memory, memory_needed
 from sim.run.pool import worker_pool
-from sim.run.write import is_run_entry
+from sim.run.write import is_run_entry, is_run_folder
 from sim.sweep.api import run_sweep
 from sim.sweep.spec import spec_from_dict
 
@@ -143,6 +143,17 @@ def test_a_folder_of_other_files_is_not_replaced(tmp_path: Path) -> None:
     line = _one_clean_line(invoke("run", *RUN, "--out", str(tmp_path)))
     assert line.startswith(f"--out: {tmp_path} holds files that are not a run's (notes.md)")
     assert (tmp_path / "notes.md").read_text() == "mine\n"
+
+
+def test_a_run_of_another_version_is_replaced_with_its_extra_files(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert invoke("run", *RUN, "--out", str(out)).exit_code == 0
+    (out / "funnel.csv").write_text("a file an older version wrote\n")
+    assert invoke("run", *RUN, "--out", str(out), "--seed", "4").exit_code == 0
+    assert not (out / "funnel.csv").exists()
+    fake = _folder(tmp_path / "fake", {"manifest.json": '{"package": "other"}', "x.txt": ""})
+    with pytest.raises(OptionError, match=r"\(x.txt\)"):
+        check_target(fake, is_run_entry, owned=is_run_folder)
 
 
 def test_a_run_replaces_an_earlier_run_and_its_leftovers(tmp_path: Path) -> None:

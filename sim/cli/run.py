@@ -105,7 +105,7 @@ def run(
     from sim.run import RunOptions, simulate, write_run
     from sim.run.options import check_memory
     from sim.run.precision import precision_lines
-    from sim.run.write import is_run_entry
+    from sim.run.write import is_run_entry, is_run_folder
     from sim.strategy.library import expand
 
     started = time.perf_counter()
@@ -128,7 +128,7 @@ def run(
         check_memory(options, len(expand(names, scen)))
         folder = output_folder(out, scen.name)
         try:
-            prepare_target(folder, is_run_entry)
+            prepare_target(folder, is_run_entry, owned=is_run_folder)
         except OSError as exc:
             fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
     unchanged = f"nothing written ({folder} is as it was)"

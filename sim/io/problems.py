@@ -172,6 +172,10 @@ def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Proble
             problems += [p for p in _union_problems(item, unions[item]) if p not in problems]
             continue
         path, loc, err = item
+        if loc and loc[-1] == "[key]":  # a mapping's key, not its value, is wrong
+            path = ".".join(str(p) for p in loc[:-1])
+            problems.append(Problem(path, err.get("input"), "a key here " + _message(err)))
+            continue
         if err["type"] == "extra_forbidden":
             allowed = _allowed_keys(model, loc[:-1])
             msg = "unknown key" + (f"; allowed: {', '.join(allowed)}" if allowed else "")

@@ -11,9 +11,10 @@ between those two renames leaves the old folder aside, and the next run into the
 puts it back before anything else. Ctrl-C is held back during the step.
 
 Hidden folders of runs whose process is gone (``.NAME.staging-PID-*``, ``.NAME.scratch-PID-*``)
-are removed by the next run into the same target; a folder is only ever replaced when every
-entry in it is one ``ours`` recognises (a run's own files), so ``--out .`` or ``--out ~``
-is refused instead of wiping a folder of other files.
+are removed by the next run into the same target; a folder is only ever replaced when it is
+one of ours as a whole (``owned``: an earlier run's, by its manifest) or every entry in it is
+one ``ours`` recognises (a run's own files), so ``--out .`` or ``--out ~`` is refused instead
+of wiping a folder of other files.
 """
 
 from __future__ import annotations
@@ -91,11 +92,19 @@ def foreign_entries(target: Path, ours: Callable[[str], bool]) -> list[str]:
     return sorted(e.name for e in target.iterdir() if not ours(e.name))
 
 
-def check_target(target: Path, ours: Callable[[str], bool], option: str = "out") -> None:
-    """``target`` may be replaced: missing, or a folder holding only entries ``ours``
-    recognises. An ``OptionError`` naming ``option`` otherwise."""
+def check_target(
+    target: Path,
+    ours: Callable[[str], bool],
+    option: str = "out",
+    owned: Callable[[Path], bool] | None = None,
+) -> None:
+    """``target`` may be replaced: missing, a folder that ``owned`` recognises as a whole (an
+    earlier run's, by its manifest), or a folder holding only entries ``ours`` recognises.
+    An ``OptionError`` naming ``option`` otherwise."""
     if target.exists() and not target.is_dir():
         raise OptionError(option, f"{target} is a file, not a folder")
+    if owned is not None and target.is_dir() and owned(target):
+        return
     foreign = foreign_entries(target, ours)
     if foreign:
         more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
@@ -164,13 +173,18 @@ def replace_folder(stage: Path, target: Path) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
-def prepare_target(target: Path, ours: Callable[[str], bool], option: str = "out") -> Path:
+def prepare_target(
+    target: Path,
+    ours: Callable[[str], bool],
+    option: str = "out",
+    owned: Callable[[Path], bool] | None = None,
+) -> Path:
     """Check ``target`` (``check_target``), create its parent and clean its stale siblings;
     returns the folder to replace (a symbolic link's destination)."""
     target = Path(os.path.abspath(target))
     if target.is_symlink():
         target = target.resolve()
-    check_target(target, ours, option)
+    check_target(target, ours, option, owned)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target)
     return target
@@ -189,10 +203,15 @@ def scratch(target: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def staged(target: Path, ours: Callable[[str], bool], option: str = "out") -> Iterator[Path]:
+def staged(
+    target: Path,
+    ours: Callable[[str], bool],
+    option: str = "out",
+    owned: Callable[[Path], bool] | None = None,
+) -> Iterator[Path]:
     """A staging folder that replaces ``target`` as a whole when the block ends normally, and
     is deleted when it ends with an exception (see the module's doc)."""
-    target = prepare_target(target, ours, option)
+    target = prepare_target(target, ours, option, owned)
     stage = Path(tempfile.mkdtemp(dir=target.parent, prefix=hidden(target, "staging")))
     try:
         yield stage

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_v
 from pydantic_core import core_schema
 
 FloatArray = np.ndarray
-LIMIT = 1e6
-"""The largest size of any distribution's parameter."""
+LIMIT = 1e9
+"""The largest size of any distribution's parameter (a tolerance of 1e9 switches opting out
+off)."""
 
 
 class _Dist(BaseModel):
@@ -113,6 +114,10 @@ class Constant(_Dist):
 Distribution = Annotated[Lognormal | Uniform | Constant, Field(discriminator="kind")]
 
 
+def _num(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
 @dataclass(frozen=True)
 class Within:
     """What a distribution field allows: its values (``span``) within ``low`` to ``high``
@@ -125,8 +130,7 @@ class Within:
 
     @property
     def allowed(self) -> str:
-        low = f"{self.low:,g}"
-        return f"values {'>' if self.above else '>='} {low} and <= {self.high:,g}"
+        return f"values {'>' if self.above else '>='} {_num(self.low)} and <= {_num(self.high)}"
 
     def check(self, dist: Any) -> Any:
         lo, hi = dist.span

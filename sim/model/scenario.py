@@ -27,11 +27,16 @@ Prob = Annotated[float, Field(ge=0, le=1)]
 Weight = Annotated[float, Field(ge=-20, le=20)]
 Load = Annotated[Distribution, Within(0, 10_000)]
 """Competing items per workday in an inbox."""
-Tolerance = Annotated[Distribution, Within(0.1, 1_000)]
-"""Annoyance put up with before opting out: positive (0 would opt everyone out at once)."""
+Tolerance = Annotated[Distribution, Within(0.1, 1e9)]
+"""Annoyance put up with before opting out: positive (0 would opt everyone out at once); 1e9
+switches opting out off."""
 Recall = Annotated[Distribution, Within(0, 50)]
 """Recall, on the scale of the channels' ``recall`` (0 to 50)."""
-UrgencyLevel = Annotated[Distribution, Within(-10, 10)]
+URGENCY_BOUND = 100
+"""Urgency levels (``mu``, ``theta``, ``initial``) lie within +-100: a hundred stationary sds
+of the defaults, so +-100 is a way to switch the market on or off, and anything beyond is
+not a number the model can use."""
+UrgencyLevel = Annotated[Distribution, Within(-URGENCY_BOUND, URGENCY_BOUND)]
 """Urgency, on the scale of ``mu`` and ``theta``."""
 MinuteOfDay = Annotated[Uniform, Within(0, 1440)]
 
@@ -229,10 +234,10 @@ class Population(Params):
 class Urgency(Params):
     """Ornstein-Uhlenbeck urgency, stepped once per business day with its exact transition."""
 
-    mu: float = Field(default=0.0, ge=-10, le=10)
+    mu: float = Field(default=0.0, ge=-URGENCY_BOUND, le=URGENCY_BOUND)
     kappa: float = Field(default=0.0175, gt=0, le=10)
     sigma: float = Field(default=0.187, ge=0, le=10)
-    theta: float = Field(default=1.405, ge=-10, le=10)
+    theta: float = Field(default=1.405, ge=-URGENCY_BOUND, le=URGENCY_BOUND)
     initial: UrgencyLevel | None = None
     """Urgency on day 0; ``null`` draws it from the stationary distribution."""
     value_boost: float = Field(default=0.15, ge=0, le=10)

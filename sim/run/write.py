@@ -50,6 +50,20 @@ def is_run_entry(name: str) -> bool:
     return name in RUN_ENTRIES or (name.startswith(".") and name.endswith(".tmp"))
 
 
+def is_run_folder(folder: Path) -> bool:
+    """``folder`` holds a run written by ``followup`` (any version): its ``manifest.json``
+    names the package. Such a folder is replaced as a whole, files of other versions
+    included."""
+    path = folder / "manifest.json"
+    try:
+        if not path.is_file() or path.stat().st_size > 1_000_000:
+            return False
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("package") == "followup-sim" and "seed" in info
+
+
 @dataclass
 class WrittenRun:
     """What ``write_run`` wrote: the files, and the tables and manifest it computed."""
@@ -81,7 +95,7 @@ def write_run(
     wall time). Raises ``OptionError`` (option ``out``) when ``folder`` holds files that are not
     a run's, ``OSError`` when it cannot be written."""
     target = Path(folder)
-    with staged(target, is_run_entry) as stage:
+    with staged(target, is_run_entry, owned=is_run_folder) as stage:
         written = write_files(result, stage, visuals=visuals, extra=extra, started=started)
     files = [target / path.relative_to(stage) for path in written.files]
     return WrittenRun(target, files, written.summary, written.tables, written.info)
@@ -144,4 +158,12 @@ def _csv(table: pd.DataFrame) -> Callable[[Path], None]:
     return write
 
 
-__all__ = ["RUN_ENTRIES", "RUN_FILES", "WrittenRun", "is_run_entry", "write_files", "write_run"]
+__all__ = [
+    "RUN_ENTRIES",
+    "RUN_FILES",
+    "WrittenRun",
+    "is_run_entry",
+    "is_run_folder",
+    "write_files",
+    "write_run",
+]
