@@ -15,7 +15,7 @@ the file (or the sweep's field) or the option. The scenario named ``../../ESCAPE
 run, but its output must stay under ``reports/``.
 
     python benchmarks/hostile.py              # in this process, with a memory cap
-    python benchmarks/hostile.py --subprocess 20   # also the first 20 cases as real processes
+    python benchmarks/hostile.py --subprocess 40   # also 40 cases, spread out, as real processes
 """
 
 from __future__ import annotations
@@ -625,11 +625,13 @@ def run_corpus(
     """Every case in its own folder under ``root``; the counts and the failures."""
     counts: Counter[str] = Counter()
     failures = []
+    step = max(1, len(cases) // subprocesses) if subprocesses else 0
     for i, case in enumerate(cases):
         folder = root / f"case-{i:04d}"
         folder.mkdir(parents=True)
         outcome, stderr = run_in_process(case, folder)
-        if i < subprocesses:
+        if step and i % step == 0 and counts["subprocess runs"] < subprocesses:
+            counts["subprocess runs"] += 1
             sub = root / f"sub-{i:04d}"
             sub.mkdir()
             second, stderr2 = run_subprocess(case, sub)
@@ -675,7 +677,7 @@ def main() -> None:
         print(f"  {outcome}: {counts[outcome]}")
     if args.subprocess:
         subs = {k: v for k, v in counts.items() if k.startswith("subprocess")}
-        print(f"  as real processes (first {args.subprocess}): {subs}")
+        print(f"  as real processes ({args.subprocess}, spread over the corpus): {subs}")
     for case, outcome, stderr in failures:
         print(f"FAIL {outcome}: [{case.kind}] {case.name}: {stderr.strip()[:300]}")
 

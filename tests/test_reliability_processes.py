@@ -217,3 +217,16 @@ def test_a_sweep_into_a_full_disk_records_failed(tmpfs: None, tmp_path: Path) ->
     assert "cannot run the sweep into out: No space left on device" in done.stdout
     manifest = json.loads(done.stdout[done.stdout.index("{") :])
     assert manifest["status"] == "failed" and "No space left" in manifest["error"]
+
+
+def test_the_interruption_benchmark_runs_and_finds_nothing_mixed() -> None:
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "interrupt.py"), "--kills", "2",
+         "--interrupts", "1", "--prospects", "500"],
+        capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "MIXED" not in done.stdout and "tracebacks: 0" in done.stdout
+    assert "processes alive after 5 s: 0" in done.stdout
+    assert "hidden leftovers after the next run: none" in done.stdout

@@ -109,6 +109,8 @@ def _run(
         spec, file = _spec(spec_arg, prospects, replications)
         suffix = "-sensitivity" if kind == "sensitivity" else ""
         folder = output_folder(out, f"{spec.name}{suffix}", Path("reports") / "sweeps")
+        if folder.exists() and not folder.is_dir():
+            raise OptionError("out", f"{folder} is a file, not a folder")
         kept = f"interrupted; the finished cells are kept in {folder} (--resume continues)"
         with interruptible(kept):
             try:
