@@ -1,5 +1,5 @@
 """``python -m sim.cli``: the ``followup`` command line."""
 
-from sim.cli.app import main
+from sim.cli import main
 
 main()

@@ -37,11 +37,3 @@ app.command("strategies")(list_strategies)
 app.command("sweep")(sweep_command)
 app.command("sensitivity")(sensitivity_command)
 app.command("calibrate")(calibrate_command)
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -154,27 +154,34 @@ def run_posterior(
     prospects: int,
     seed: int,
     workers: int,
-    out: Path | None,
+    out: str | None,
 ) -> None:
     """``followup run SCENARIO --posterior FILE --draws K``: the comparison over K posterior
     draws (``sim.calibrate.compare``), printed and written."""
     from sim.calibrate.compare import compare_over_posterior, write_comparison
-    from sim.cli.common import scenario_from_arg, strategy_list
+    from sim.cli.common import (
+        interruptible,
+        os_error_text,
+        output_folder,
+        scenario_from_arg,
+        strategy_list,
+    )
 
     if draws < 1:
         fail(f"--draws must be at least 1, got {draws}")
     with user_errors():
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
+        folder = output_folder(out, scen.name)
+    with user_errors(), interruptible("interrupted; nothing written"):
         result = compare_over_posterior(
             scen, names, posterior, draws=draws, prospects=prospects, seed=seed, workers=workers,
             progress=True,
         )  # fmt: skip
-    folder = out if out is not None else Path("reports") / scen.name
-    try:
-        files = write_comparison(result, folder)
-    except OSError as exc:
-        fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
+        try:
+            files = write_comparison(result, folder)
+        except OSError as exc:
+            fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
     for line in posterior_lines(result.summary, result.best, draws, prospects):
         typer.echo(line)
     typer.echo("wrote " + ", ".join(str(f) for f in files))

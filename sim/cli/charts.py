@@ -16,11 +16,13 @@ from sim.cli.chart_options import (
     SizeOpt,
     chart_options,
 )
-from sim.cli.common import fail, user_errors
+from sim.cli.common import fail, os_error_text, user_errors
 
 
 def charts(
-    folder: Annotated[Path, typer.Argument(help="Output folder of a `followup run`.")],
+    folder_arg: Annotated[
+        str, typer.Argument(metavar="FOLDER", help="Output folder of a `followup run`.")
+    ],
     report: Annotated[
         bool, typer.Option("--report/--no-report", help="Also rewrite report.html.")
     ] = False,
@@ -50,6 +52,9 @@ def charts(
     from sim.results.saved import load_saved_run, read_manifest
     from sim.viz.render import render_all
 
+    if not folder_arg.strip():
+        fail("FOLDER: an empty name; give the output folder of a `followup run`")
+    folder = Path(folder_arg)
     with user_errors():
         options = chart_options(only_charts, only, highlight, compare, size, week_strategy)
         try:
@@ -91,7 +96,7 @@ def charts(
                 )
             )
     except OSError as exc:
-        fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
+        fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
     typer.echo(f"wrote {', '.join(map(str, written))}")
 
 

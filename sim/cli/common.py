@@ -1,13 +1,18 @@
-"""What every command shares: failing cleanly, reading the scenario and strategy options.
+"""What every command shares: failing cleanly, reading the scenario and strategy options,
+naming the output folder, and stopping cleanly on Ctrl-C.
 
 Bad input prints one line per problem to stderr and exits with code 2, without a traceback.
-This module and the command modules import only what ``--help`` needs; the simulator is
-imported inside the commands, so ``followup --help`` stays fast.
+Ctrl-C prints one line (what was kept) and exits with code 130. This module and the command
+modules import only what ``--help`` needs; the simulator is imported inside the commands, so
+``followup --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -22,6 +27,8 @@ if TYPE_CHECKING:
     from sim.model.scenario import Scenario
 
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as shells give it."""
 
 
 class OutputFormat(StrEnum):
@@ -36,6 +43,14 @@ ScenarioArg = Annotated[
         show_default=DEFAULT_SCENARIO,
     ),
 ]
+
+
+def os_error_text(exc: OSError) -> str:
+    """What went wrong, in the system's words: "No space left on device" (pyarrow's errors
+    wrap the system's message in their own)."""
+    if exc.errno:
+        return os.strerror(exc.errno)
+    return exc.strerror or str(exc)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -58,11 +73,47 @@ def user_errors() -> Iterator[None]:
         fail(f"{exc.flag}: {exc.message}")
 
 
+@contextmanager
+def interruptible(note: str) -> Iterator[None]:
+    """Ctrl-C inside the block raises ``KeyboardInterrupt`` (so that ``finally`` blocks clean
+    up and worker pools are stopped), then prints ``note`` (what was kept) and exits 130."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler) if main else None
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo(f"\n{note}", err=True)
+        raise typer.Exit(INTERRUPTED) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def safe_folder_name(name: str) -> str:
+    """A scenario's (or sweep's) name as one folder name: letters, digits, ``.``, ``_`` and
+    ``-`` kept, anything else (``/``, ``..``, spaces) a ``-``, at most 100 characters; so a
+    name cannot choose a folder outside ``reports/``."""
+    safe = re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+|\.{2,}", "-", name))
+    safe = safe.strip("-.")[:100].strip("-.")
+    return safe or "unnamed"
+
+
+def output_folder(out: str | None, name: str, under: Path = Path("reports")) -> Path:
+    """The ``--out`` folder, or ``under`` / the name made safe (``safe_folder_name``)."""
+    if out is None:
+        return under / safe_folder_name(name)
+    if not out.strip():
+        raise OptionError("out", f"is empty; give a folder (default: {under}/<name>)")
+    return Path(out)
+
+
 def scenario_from_arg(scenario: str | None) -> Scenario:
     """Load a scenario by path or name; without one, ``scenarios/baseline.yaml`` if it is in
     the working directory, else the project's ``baseline`` scenario."""
     from sim.io.loader import load_scenario
 
+    if scenario is not None and not scenario.strip():
+        fail("scenario: an empty name; give a scenario file or the name of one in scenarios/")
     if scenario is None:
         scenario = DEFAULT_SCENARIO if Path(DEFAULT_SCENARIO).exists() else "baseline"
     return load_scenario(scenario)
@@ -75,13 +126,16 @@ def known_strategies(scenario: Scenario) -> list[str]:
     return [*lib, *(n for n in scenario.custom_strategies if n not in lib)]
 
 
-def strategy_list(option: str | None, scenario: Scenario) -> list[str]:
+def strategy_list(option: str | None, scenario: Scenario, flag: str = "--strategies") -> list[str]:
     """The ``--strategies`` option as names: ``all`` (the default; kept for ``simulate`` to
     expand into the library plus the scenario's own) or ``scenario`` (the scenario's
     ``strategies`` list) may stand among the names."""
-    names = [n.strip() for n in (option or "all").split(",") if n.strip()]
+    names = [n.strip() for n in ("all" if option is None else option).split(",") if n.strip()]
     if not names:
-        fail("--strategies: no strategy names given")
+        fail(
+            f"{flag}: no strategy names given"
+            + (" (default: all)" if flag == "--strategies" else "")
+        )
     if "scenario" in names:
         if not scenario.strategies:
             fail("--strategies scenario: the scenario lists no strategies")
@@ -93,7 +147,7 @@ def strategy_list(option: str | None, scenario: Scenario) -> list[str]:
     if unknown:
         from sim.io.errors import unknown_names
 
-        fail(unknown_names("strategy", unknown, known))
+        fail(f"{flag}: {unknown_names('strategy', unknown, known)}")
     return names
 
 
@@ -107,7 +161,7 @@ def one_strategy(option: str | None, scenario: Scenario) -> str:
         return expand(scenario.strategies[:1], scenario)[0]
     if option == "all" or "," in option:
         fail("--strategy: give exactly one strategy name")
-    return strategy_list(option, scenario)[0]
+    return strategy_list(option, scenario, "--strategy")[0]
 
 
 def default_workers() -> int:
@@ -117,11 +171,16 @@ def default_workers() -> int:
 
 __all__ = [
     "DEFAULT_SCENARIO",
+    "INTERRUPTED",
     "OutputFormat",
     "ScenarioArg",
     "default_workers",
     "fail",
+    "interruptible",
     "one_strategy",
+    "os_error_text",
+    "output_folder",
+    "safe_folder_name",
     "scenario_from_arg",
     "strategy_list",
     "user_errors",

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import textwrap
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -28,6 +24,9 @@ from sim.cli.common import (
     ScenarioArg,
     default_workers,
     fail,
+    interruptible,
+    os_error_text,
+    output_folder,
     scenario_from_arg,
     strategy_list,
     user_errors,
@@ -67,7 +66,11 @@ def run(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed (0 to 2**63 - 1).")] = 0,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder.", show_default="reports/<scenario name>")
+        str | None,
+        typer.Option(
+            help="Output folder, replaced as a whole by the new run.",
+            show_default="reports/<scenario name>",
+        ),
     ] = None,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="What to print on stdout.")
@@ -119,10 +122,15 @@ def run(
 ) -> None:
     """Run strategies on the same prospects; print the ranked table and write the summary,
     comparisons, touch statistics, raw data, manifest, charts and report."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from sim.io.staging import prepare_target, scratch
     from sim.report.findings import compare_to_best, finding_sentences
     from sim.results.summary import format_table
     from sim.run import RunOptions, simulate, write_run
+    from sim.run.options import check_memory
     from sim.run.precision import precision_lines
+    from sim.run.write import is_run_entry, is_run_folder
     from sim.strategy.library import expand
 
     if posterior is not None:
@@ -151,13 +159,22 @@ def run(
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
         charts.check(expand(names, scen))
-    folder = out if out is not None else Path("reports") / scen.name
-    with user_errors(), touch_parts_folder(folder) as parts:
-        result = simulate(scen, names, options.replace(touch_dir=parts))
+        check_memory(options, len(expand(names, scen)))
+        folder = output_folder(out, scen.name)
         try:
-            written = write_run(result, folder, charts=charts, started=started)
+            prepare_target(folder, is_run_entry, owned=is_run_folder)
         except OSError as exc:
-            fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
+            fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
+    unchanged = f"nothing written ({folder} is as it was)"
+    with user_errors(), interruptible(f"interrupted; {unchanged}"):
+        try:
+            with scratch(folder) as parts:
+                result = simulate(scen, names, options.replace(touch_dir=parts))
+                written = write_run(result, folder, charts=charts, started=started)
+        except OSError as exc:
+            fail(f"cannot write into {folder}: {os_error_text(exc)}; {unchanged}", code=1)
+        except BrokenProcessPool:
+            fail(f"a worker process died (out of memory?); {unchanged}", code=1)
     summary = written.summary
     notes = finding_sentences(summary, compare_to_best(result, summary, written.comparisons))[1:]
     notes += precision_lines(result)
@@ -172,22 +189,6 @@ def run(
     for note in notes:
         typer.echo(NOTE_WRAP.fill(note))
     typer.echo(f"wrote {files_note(written.files)}")
-
-
-@contextmanager
-def touch_parts_folder(out: Path) -> Iterator[Path]:
-    """A hidden scratch folder in ``out`` for the touch log's part files (one per strategy,
-    written where it was simulated and merged into ``touches.parquet``), removed afterwards
-    whatever happens, so a run never holds every strategy's touch log in memory."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(dir=out, prefix=".touches-", suffix=".tmp"))
-    except OSError as exc:
-        fail(f"cannot write into {out}: {exc.strerror or exc}", code=1)
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def files_note(paths: list[Path]) -> str:

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sim.cli.common import default_workers, fail, user_errors
+from sim.cli.common import (
+    default_workers,
+    fail,
+    interruptible,
+    os_error_text,
+    output_folder,
+    user_errors,
+)
+from sim.io.errors import OptionError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,7 +32,7 @@ if TYPE_CHECKING:
 SpecArg = Annotated[
     str, typer.Argument(help="Sweep file, or the name of one in scenarios/sweeps/.")
 ]
-OutOpt = Annotated[Path | None, typer.Option(help="Output folder.")]
+OutOpt = Annotated[str | None, typer.Option(help="Output folder.")]
 WorkersOpt = Annotated[
     int | None,
     typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
@@ -110,28 +118,32 @@ def _value(value: object) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _spec(path: str, prospects: int | None, replications: int | None) -> tuple[SweepSpec, Path]:
-    from sim.sweep.spec import SweepSpec, load_spec
+def _check(option: str, value: int | None, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise OptionError(option, f"must be between {low:,} and {high:,}, got {value:,}")
 
+
+def _spec(path: str, prospects: int | None, replications: int | None) -> tuple[SweepSpec, Path]:
+    from sim.run.options import MAX_PROSPECTS
+    from sim.sweep.spec import load_spec
+
+    if not path.strip():
+        fail("spec: an empty name; give a sweep file or the name of one in scenarios/sweeps/")
+    _check("prospects", prospects, 1, MAX_PROSPECTS)
+    _check("replications", replications, 1, 10_000)
     spec, file = load_spec(path)
     update: dict[str, Any] = {}
     if prospects is not None:
-        if prospects < 1:
-            fail(f"--prospects must be at least 1, got {prospects}")
         update["prospects"] = prospects
     if replications is not None:
-        if replications < 1:
-            fail(f"--replications must be at least 1, got {replications}")
         update["replications"] = replications
-    if update:
-        spec = SweepSpec.model_validate({**spec.model_dump(), **update})
-    return spec, file
+    return spec.model_copy(update=update) if update else spec, file
 
 
 def _run(
     kind: str,
     spec_arg: str,
-    out: Path | None,
+    out: str | None,
     workers: int | None,
     scheduler: str | None,
     resume: bool,
@@ -141,29 +153,40 @@ def _run(
     replications: int | None,
     charts: bool,
 ) -> SweepResult:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from sim.run.options import MAX_WORKERS
     from sim.sweep.api import run_sweep
     from sim.sweep.execute import SchedulerError
 
     workers = default_workers() if workers is None else workers
-    if workers < 1:
-        fail(f"--workers must be at least 1, got {workers}")
-    if batch is not None and batch < 1:
-        fail(f"--batch must be at least 1, got {batch}")
-    if resume and overwrite:
-        fail("--resume and --overwrite exclude each other")
     with user_errors():
+        _check("workers", workers, 1, MAX_WORKERS)
+        _check("batch", batch, 1, 1_000_000)
+        if resume and overwrite:
+            fail("--resume and --overwrite exclude each other")
+        if scheduler is not None and not scheduler.strip():
+            raise OptionError("scheduler", "is empty; give the address tcp://HOST:PORT")
         spec, file = _spec(spec_arg, prospects, replications)
         suffix = "-sensitivity" if kind == "sensitivity" else ""
-        folder = out if out is not None else Path("reports") / "sweeps" / f"{spec.name}{suffix}"
-        try:
-            return run_sweep(
-                spec, file, folder, kind=kind, workers=workers, scheduler=scheduler,
-                resume=resume, overwrite=overwrite, batch=batch, progress=True, charts=charts,
-            )  # fmt: skip
-        except SchedulerError as exc:
-            fail(str(exc), code=1)
-        except OSError as exc:
-            fail(f"cannot run the sweep into {folder}: {exc.strerror or exc}", code=1)
+        folder = output_folder(out, f"{spec.name}{suffix}", Path("reports") / "sweeps")
+        if folder.exists() and not folder.is_dir():
+            raise OptionError("out", f"{folder} is a file, not a folder")
+        kept = f"interrupted; the finished cells are kept in {folder} (--resume continues)"
+        with interruptible(kept):
+            try:
+                return run_sweep(
+                    spec, file, folder, kind=kind, workers=workers, scheduler=scheduler,
+                    resume=resume, overwrite=overwrite, batch=batch, progress=True,
+                    charts=charts,
+                )  # fmt: skip
+            except SchedulerError as exc:
+                fail(str(exc), code=1)
+            except OSError as exc:
+                fail(f"cannot run the sweep into {folder}: {os_error_text(exc)}", code=1)
+            except BrokenProcessPool:
+                fail(f"a worker process died (out of memory?); the finished cells are kept in "
+                     f"{folder} (--resume continues)", code=1)  # fmt: skip
 
 
 def _dry_run(

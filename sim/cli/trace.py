@@ -52,12 +52,13 @@ def trace(
     from sim.strategy.library import get_strategy
 
     with user_errors():
-        if not 0 <= prospect < MAX_PROSPECTS:
-            fail(f"--prospect must be between 0 and {MAX_PROSPECTS - 1:,}, got {prospect}")
-        if not 0 <= seed <= MAX_SEED:
-            fail(f"--seed must be between 0 and {MAX_SEED:,}, got {seed}")
-        if days is not None and days < 1:
-            fail(f"--days must be at least 1, got {days}")
+        for option, value, low, high in (
+            ("prospect", prospect, 0, MAX_PROSPECTS - 1),
+            ("seed", seed, 0, MAX_SEED),
+            ("days", days, 1, 100_000),
+        ):
+            if value is not None and not low <= value <= high:
+                fail(f"--{option}: must be between {low:,} and {high:,}, got {value:,}")
         scen = scenario_from_arg(scenario)
         name = one_strategy(strategy, scen)
         # prospects are independent (their draws are keyed by their id), so only this one is run

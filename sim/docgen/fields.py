@@ -126,6 +126,8 @@ def bounds(info: FieldInfo) -> str:
             out.append(f"at least {m.min_length}")
         elif isinstance(m, annotated_types.MaxLen):
             out.append(f"at most {m.max_length}")
+        elif isinstance(getattr(m, "allowed", None), str):  # a distribution's ``Within``
+            out.append(m.allowed)
     if info.description and "HH:MM" in info.description:
         out.append('"HH:MM", quoted')
     return ", ".join(out)

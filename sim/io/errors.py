@@ -1,10 +1,45 @@
-"""One exception type for bad user input, carrying one line per problem."""
+"""One exception type for bad user input, carrying one line per problem.
+
+A problem's value is shown in at most ``MAX_VALUE_CHARS`` characters and an error lists at
+most ``MAX_PROBLEMS`` problems (then a count of the rest), so a hostile file cannot make the
+error itself enormous.
+"""
 
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+MAX_VALUE_CHARS = 80
+"""A bad value is shown in at most this many characters (its start, then ``...``)."""
+MAX_PROBLEMS = 30
+"""An error shows at most this many problems, then how many more there are."""
+
+
+class _ShortRepr(reprlib.Repr):
+    """``reprlib`` for bad values: long strings cut in the middle, huge numbers by size."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 128:  # a repr of thousands of digits is refused by Python itself
+            return f"<a whole number of about {int(x.bit_length() * 0.30103)} digits>"
+        return repr(x)
+
+
+_REPR = _ShortRepr()
+_REPR.maxstring = _REPR.maxother = MAX_VALUE_CHARS
+_REPR.maxlevel = 3
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 6
+
+
+def short_repr(value: object) -> str:
+    """``repr(value)`` when it is short, else shortened to about ``MAX_VALUE_CHARS`` characters
+    (never building the whole text of a huge value)."""
+    text = _REPR.repr(value)
+    if "..." not in text and "<a whole number" not in text and len(text) <= MAX_VALUE_CHARS:
+        return repr(value)  # small: exactly as Python writes it, mapping keys in their order
+    return text[: MAX_VALUE_CHARS + 20]
 
 
 @dataclass(frozen=True)
@@ -18,7 +53,7 @@ class Problem:
     def format(self, source: str) -> str:
         where = f"{source}: " if source else ""
         if self.path:
-            return f"{where}{self.path} = {self.value!r}: {self.message}"
+            return f"{where}{self.path} = {short_repr(self.value)}: {self.message}"
         return f"{where}{self.message}"
 
 
@@ -31,7 +66,12 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
-        return [p.format(self.source) for p in self.problems]
+        shown = [p.format(self.source) for p in self.problems[:MAX_PROBLEMS]]
+        rest = len(self.problems) - MAX_PROBLEMS
+        if rest > 0:
+            where = f"{self.source}: " if self.source else ""
+            shown.append(f"{where}... and {rest} more problem{'s' if rest != 1 else ''}")
+        return shown
 
 
 class OptionError(ValueError):

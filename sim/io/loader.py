@@ -1,4 +1,5 @@
-"""Reading scenario files: YAML (``safe_load`` only) into a validated ``Scenario``.
+"""Reading scenario files: YAML (the safe loader only, read defensively by
+``sim.io.yamlfile``) into a validated ``Scenario``.
 
 Every problem becomes one line naming the file, the dotted path, the bad value and what is
 allowed; malformed YAML gets its line and column. The Python API raises ``ScenarioError``.
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.io.errors import Problem, ScenarioError
 from sim.io.problems import problems_from
+from sim.io.yamlfile import read_yaml_file
 from sim.model.scenario import Scenario
 from sim.strategy.library import check_strategies
 
@@ -23,24 +25,23 @@ M = TypeVar("M", bound=BaseModel)
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def read_yaml(path: Path) -> Any:
-    """``yaml.safe_load`` a file, turning syntax errors into a problem with line and column."""
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(source, [Problem("", None, f"cannot read: {exc.strerror}")]) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        detail = exc.problem or str(exc)
-        raise ScenarioError(
-            source, [Problem("", None, f"{where}malformed YAML: {detail}")]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, [Problem("", None, f"malformed YAML: {exc}")]) from None
+def read_yaml(path: Path, noun: str = "scenario") -> Any:
+    """A user's YAML file, read defensively (``sim.io.yamlfile``: regular files of limited size,
+    UTF-8, bounded nesting and aliases, no key given twice); a file with no content is an
+    error saying what a ``noun`` file holds."""
+    data = read_yaml_file(path)
+    if data is None:
+        raise ScenarioError(str(path), [Problem("", None, EMPTY.get(noun, EMPTY["scenario"]))])
+    return data
+
+
+EMPTY = {
+    "scenario": "the file is empty; a scenario is a YAML mapping of fields, at least its name "
+    "(name: my-market), every field left out taking its default (see docs/guide/scenario-file.md)",
+    "sweep": "the file is empty; a sweep needs at least parameters (a list of path and values, "
+    "or path, low and high) and strategies (see docs/guide/sweeps.md)",
+}
+"""What an empty file is told, by kind of file."""
 
 
 def deep_update(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -11,15 +11,36 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from sim.model.channels import Channel, Inbox
 from sim.model.clock import format_time, parse_time
-from sim.model.distributions import Constant, Distribution, Lognormal, Uniform
+from sim.model.distributions import Constant, Distribution, Lognormal, Uniform, Within
 from sim.model.meetings import max_meeting_share
 
 Prob = Annotated[float, Field(ge=0, le=1)]
 Weight = Annotated[float, Field(ge=-20, le=20)]
+Load = Annotated[Distribution, Within(0, 10_000)]
+"""Competing items per workday in an inbox."""
+Tolerance = Annotated[Distribution, Within(0.1, 1e9)]
+"""Annoyance put up with before opting out: positive (0 would opt everyone out at once); 1e9
+switches opting out off."""
+Recall = Annotated[Distribution, Within(0, 50)]
+"""Recall, on the scale of the channels' ``recall`` (0 to 50)."""
+URGENCY_BOUND = 100
+"""Urgency levels (``mu``, ``theta``, ``initial``) lie within +-100: a hundred stationary sds
+of the defaults, so +-100 is a way to switch the market on or off, and anything beyond is
+not a number the model can use."""
+UrgencyLevel = Annotated[Distribution, Within(-URGENCY_BOUND, URGENCY_BOUND)]
+"""Urgency, on the scale of ``mu`` and ``theta``."""
+MinuteOfDay = Annotated[Uniform, Within(0, 1440)]
 
 
 def _check_time(v: str) -> str:
@@ -27,18 +48,31 @@ def _check_time(v: str) -> str:
     return v
 
 
-TimeOfDay = Annotated[str, Field(description="time of day, HH:MM")]
+def quoted_time(v: Any) -> Any:
+    """A time of day written without quotes (YAML reads ``19:00`` as the number 1140) is an
+    error that says so."""
+    if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1440:
+        raise ValueError(
+            f'a time of day must be quoted: "{v // 60:02d}:{v % 60:02d}" (unquoted, YAML reads '
+            f"{v // 60}:{v % 60:02d} as the number {v})"
+        )
+    return v
+
+
+TimeOfDay = Annotated[str, BeforeValidator(quoted_time), Field(description="time of day, HH:MM")]
 
 
 class Params(BaseModel):
     """Base of every parameter block: frozen, unknown keys rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 class Calendar(Params):
     horizon_days: int = Field(default=60, ge=1, le=2000, description="business days simulated")
-    workday_start: Uniform = Uniform(low=450, high=570)
+    workday_start: MinuteOfDay = Uniform(low=450, high=570)
     """Start of the working day in minutes after midnight (07:30 to 09:30)."""
     workday_hours: float = Field(default=9.0, gt=1, le=16)
     always_on_share: Prob = 0.4
@@ -86,13 +120,13 @@ class Segments(Params):
 class Loads(Params):
     """Competing items per workday in each inbox, lognormal across prospects."""
 
-    email: Distribution = Lognormal(median=120, sigma=0.5)
-    voicemail: Distribution = Lognormal(median=40, sigma=0.5)
-    text: Distribution = Lognormal(median=15, sigma=0.5)
-    social: Distribution = Lognormal(median=8, sigma=0.5)
-    mail: Distribution = Lognormal(median=3, sigma=0.5)
-    parcel: Distribution = Constant(value=0.05)
-    fax: Distribution = Constant(value=0.5)
+    email: Load = Lognormal(median=120, sigma=0.5)
+    voicemail: Load = Lognormal(median=40, sigma=0.5)
+    text: Load = Lognormal(median=15, sigma=0.5)
+    social: Load = Lognormal(median=8, sigma=0.5)
+    mail: Load = Lognormal(median=3, sigma=0.5)
+    parcel: Load = Constant(value=0.05)
+    fax: Load = Constant(value=0.5)
 
 
 class Interruptions(Params):
@@ -124,8 +158,8 @@ class Meetings(Params):
         for hour, w in v.items():
             if not 0 <= hour <= 23:
                 raise ValueError(f"hours must be 0 to 23, got {hour}")
-            if w < 0:
-                raise ValueError(f"weights must be >= 0, got {w} at hour {hour}")
+            if not 0 <= w <= 1000:
+                raise ValueError(f"weights must be >= 0 and <= 1000, got {w} at hour {hour}")
         if sum(v.values()) <= 0:
             raise ValueError("at least one hour must have a positive weight")
         return v
@@ -217,11 +251,11 @@ class Population(Params):
     differ by day of the week."""
     fax_share: Prob = 0.3
     screening: Screening = Screening()
-    tolerance: Distribution = Lognormal(median=6, sigma=0.5)
+    tolerance: Tolerance = Lognormal(median=6, sigma=0.5)
     fear: Fear = Fear()
     favored_channel: FavoredChannel = FavoredChannel()
     away: Away = Away()
-    initial_recall: Distribution = Constant(value=1.5)
+    initial_recall: Recall = Constant(value=1.5)
     number_known: Prob = 1.0
     """Share of prospects who already know your number as a sales number."""
 
@@ -240,11 +274,11 @@ class Population(Params):
 class Urgency(Params):
     """Ornstein-Uhlenbeck urgency, stepped once per business day with its exact transition."""
 
-    mu: float = 0.0
+    mu: float = Field(default=0.0, ge=-URGENCY_BOUND, le=URGENCY_BOUND)
     kappa: float = Field(default=0.0175, gt=0, le=10)
     sigma: float = Field(default=0.187, ge=0, le=10)
-    theta: float = 1.405
-    initial: Distribution | None = None
+    theta: float = Field(default=1.405, ge=-URGENCY_BOUND, le=URGENCY_BOUND)
+    initial: UrgencyLevel | None = None
     """Urgency on day 0; ``null`` draws it from the stationary distribution."""
     value_boost: float = Field(default=0.15, ge=0, le=10)
     """Rise of urgency when a message of value is read (the knowledge broker)."""
@@ -498,7 +532,9 @@ class Rep(Params):
 class Scenario(Params):
     """Everything that defines a simulated market. Feeds both engines."""
 
-    name: str = "baseline"
+    name: str = Field(default="baseline", min_length=1, max_length=200)
+    """The scenario's name: in the report, and the output folder's name under ``reports/``
+    (made safe as a folder name) when ``--out`` is not given."""
     description: str = ""
     calendar: Calendar = Calendar()
     population: Population = Population()
@@ -523,6 +559,13 @@ class Scenario(Params):
     """The strategies to compare: names from the library or from ``custom_strategies``."""
     custom_strategies: dict[str, Any] = Field(default_factory=dict)
     """Strategies defined in this file (cadences), by name; validated by ``sim.strategy``."""
+
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        if not v.isprintable():
+            raise ValueError("must be printable text on one line (no control characters)")
+        return v
 
     @property
     def horizon(self) -> int:

@@ -22,14 +22,19 @@ def load_saved_run(folder: Path | str, seed: int | None = None) -> tuple[RunResu
     """A run's results as ``followup run`` saved them in ``folder``: ``scenario.yaml``,
     ``summary.csv`` and, unless the run was streamed, ``prospects.parquet`` and
     ``touches.parquet`` (and ``week.json``, the week in the life, when present); the
-    manifest (``manifest.json``, else the one in ``report.html``) gives the engine, seed and
-    wall time when present (``seed`` overrides). Raises
-    ``FileNotFoundError`` naming a missing file."""
+    manifest (``manifest.json``) gives the engine, seed and wall time (``seed`` overrides).
+    Raises ``FileNotFoundError`` naming a missing file: a folder without ``manifest.json``,
+    which a run writes last, is an incomplete run and is refused."""
 
     root = Path(folder)
     for required in ("scenario.yaml", "summary.csv"):
         if not (root / required).is_file():
             raise FileNotFoundError(f"{root / required}: not found (is {root} a run's folder?)")
+    if not (root / "manifest.json").is_file():
+        raise FileNotFoundError(
+            f"{root / 'manifest.json'}: not found; a run writes it last, so {root} holds an "
+            "incomplete run (interrupted?): run it again"
+        )
     scenario = load_scenario(root / "scenario.yaml")
     summary = pd.read_csv(root / "summary.csv")
     info = read_manifest(root)

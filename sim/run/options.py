@@ -8,6 +8,7 @@ changed copy: ``RunOptions(prospects=5000).replace(seed=3)``.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
 MAX_SEED = 2**63 - 1
 MAX_PROSPECTS = 100_000_000
 """The largest run one machine is asked to do (a cluster run goes through sweeps or chunks)."""
+MAX_WORKERS = 256
+BYTES_PER_PROSPECT = 1_500
+"""Memory a run holds per prospect and strategy (the outcome table and the touch log), as
+measured with the vector engine on the baseline scenario (1.3 to 1.4 kB)."""
+BYTES_PER_PROCESS = 300_000_000
+"""Memory of one process before it simulates anything (Python, NumPy, pandas, the model)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class RunOptions:
         for name, value, low, high in (
             ("prospects", self.prospects, 1, MAX_PROSPECTS),
             ("seed", self.seed, 0, MAX_SEED),
-            ("workers", self.workers, 1, 256),
+            ("workers", self.workers, 1, MAX_WORKERS),
             ("max_prospects", self.max_prospects, 1, MAX_PROSPECTS),
         ):
             _check_int(name, value, low, high)
@@ -100,6 +107,45 @@ class RunOptions:
         return dataclasses.replace(self, **changes)
 
 
+def memory_needed(options: RunOptions, strategies: int) -> int:
+    """About how many bytes a run of ``options`` over ``strategies`` strategies holds at its
+    peak: every prospect's outcomes and touches, or (streamed) one chunk per worker."""
+    processes = 1 + (options.workers if options.workers > 1 else 0)
+    if options.stream:
+        chunk = options.chunk or get_engine(options.engine).default_chunk or 65_536
+        held = min(chunk, options.prospects) * max(1, min(options.workers, strategies))
+    else:
+        held = options.prospects * max(1, strategies)
+    return held * BYTES_PER_PROSPECT + processes * BYTES_PER_PROCESS
+
+
+def physical_memory() -> int | None:
+    """Bytes of memory of this machine, when the system says."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(options: RunOptions, strategies: int, memory: int | None = None) -> None:
+    """An ``OptionError`` on ``prospects`` when the run cannot fit in this machine's memory
+    (``memory`` bytes; default what the system says), with the estimate and what to do."""
+    memory = physical_memory() if memory is None else memory
+    needed = memory_needed(options, strategies)
+    if memory is None or needed <= memory:
+        return
+    hint = "fewer prospects or strategies" + ("" if options.stream else ", or --stream")
+    raise OptionError(
+        "prospects",
+        f"{options.prospects:,} prospects x {strategies} strategies need about "
+        f"{_gb(needed)} of memory and this machine has {_gb(memory)}; use {hint}",
+    )
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1e9:,.1f} GB"
+
+
 def _check_int(name: str, value: object, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise OptionError(name, f"must be a whole number, got {value!r}")
@@ -107,4 +153,12 @@ def _check_int(name: str, value: object, low: int, high: int) -> None:
         raise OptionError(name, f"must be between {low:,} and {high:,}, got {value:,}")
 
 
-__all__ = ["MAX_PROSPECTS", "MAX_SEED", "RunOptions"]
+__all__ = [
+    "MAX_PROSPECTS",
+    "MAX_SEED",
+    "MAX_WORKERS",
+    "RunOptions",
+    "check_memory",
+    "memory_needed",
+    "physical_memory",
+]

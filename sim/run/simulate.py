@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from sim.model.scenario import Scenario
 from sim.results.result import RunResult
 from sim.results.touch_store import part_path
 from sim.run.options import RunOptions
+from sim.run.pool import worker_pool
 from sim.run.precision import grow_to_precision
 from sim.strategy.base import Strategy
 from sim.strategy.library import expand, get_strategy
@@ -139,8 +140,10 @@ def _in_parallel(
 ) -> list[EngineOutput]:
     """Whole strategies on ``workers`` processes, in the order of ``tasks``; ``done()`` after
     each finished strategy. One pool for the run: its processes start while the parent is
-    still small, and each strategy's tables are built in the worker that simulated it."""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    still small, and each strategy's tables are built in the worker that simulated it. The
+    workers die with the parent, and at once when this ends with an error or Ctrl-C
+    (``sim.run.pool``)."""
+    with worker_pool(workers) as pool:
         futures = [pool.submit(run, task) for task in tasks]
         for _ in as_completed(futures):
             done()

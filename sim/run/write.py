@@ -2,9 +2,9 @@
 
 ``write_run(result, folder)`` writes the summary, the comparison and touch tables, the raw
 tables (parquet), the scenario, the week in the life (``week.json``), the charts, the report
-and, last, the manifest. Each file is written to a temporary name and renamed into place, and
-files of an earlier run in the same folder that this run does not write are removed, so the
-folder never mixes two runs.
+and, last, the manifest, into a hidden staging folder next to ``folder`` that then replaces
+``folder`` as a whole (``sim.io.staging``). A kill at any moment leaves the earlier run or
+this one, never a mix, and a folder that holds anything but a run's files is refused.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pandas as pd
 from sim.io.atomic import write_atomic, write_text_atomic
 from sim.io.jsonable import json_ready
 from sim.io.loader import scenario_to_yaml
+from sim.io.staging import staged
 from sim.report.html import write_report
 from sim.results.manifest import manifest
 from sim.results.result import RunResult
@@ -41,6 +42,28 @@ RUN_FILES = (
 )
 """Data files of a run, in the order they are written (``scenario.yaml``, ``week.json``, the
 charts, ``report.html`` and ``manifest.json`` follow)."""
+RUN_ENTRIES = (*RUN_FILES, "scenario.yaml", "week.json", "charts", "report.html", "manifest.json")
+"""Everything a run's folder may hold."""
+
+
+def is_run_entry(name: str) -> bool:
+    """An entry of a run's folder: a file a run writes, or a temporary file (``.*.tmp``) an
+    earlier version left there."""
+    return name in RUN_ENTRIES or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def is_run_folder(folder: Path) -> bool:
+    """``folder`` holds a run written by ``followup`` (any version): its ``manifest.json``
+    names the package. Such a folder is replaced as a whole, files of other versions
+    included."""
+    path = folder / "manifest.json"
+    try:
+        if not path.is_file() or path.stat().st_size > 1_000_000:
+            return False
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("package") == "followup-sim" and "seed" in info
 
 
 @dataclass
@@ -67,24 +90,39 @@ def write_run(
     extra: dict[str, object] | None = None,
     started: float | None = None,
 ) -> WrittenRun:
-    """Write every output of ``result`` into ``folder`` (created if needed): the data files
-    (``RUN_FILES``; a streamed run has no parquet files and no ``comparisons.csv``),
+    """Write every output of ``result`` into ``folder``, replacing it as a whole: the data
+    files (``RUN_FILES``; a streamed run has no parquet files and no ``comparisons.csv``),
     ``scenario.yaml``, ``week.json`` (when the run traced a week), the charts and
     ``report.html`` (``visuals``; ``charts`` chooses which charts and how they look), and
     ``manifest.json`` last (``extra`` entries appended;
     ``started``, a ``time.perf_counter()`` reading at the command's start, adds the command's
-    wall time). Raises ``OSError`` when the folder cannot be written."""
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    wall time). Raises ``OptionError`` (option ``out``) when ``folder`` holds files that are not
+    a run's, ``OSError`` when it cannot be written."""
+    target = Path(folder)
+    with staged(target, is_run_entry, owned=is_run_folder) as stage:
+        written = write_files(
+            result, stage, visuals=visuals, charts=charts, extra=extra, started=started
+        )
+    files = [target / path.relative_to(stage) for path in written.files]
+    return WrittenRun(target, files, written.summary, written.tables, written.info)
+
+
+def write_files(
+    result: RunResult,
+    out: Path,
+    *,
+    visuals: bool = True,
+    charts: ChartOptions | None = None,
+    extra: dict[str, object] | None = None,
+    started: float | None = None,
+) -> WrittenRun:
+    """``write_run``'s files, written straight into the existing folder ``out``."""
     summary = summarize_stats(result.stats)
     tables = run_tables(None if result.streamed else result.prospects, result.stats, summary)
     files = _write_data(result, summary, tables, out)
     files.append(write_text_atomic(out / "scenario.yaml", scenario_to_yaml(result.scenario)))
-    week_file = out / "week.json"
     if result.week is not None:
-        files.append(write_text_atomic(week_file, result.week.to_json()))
-    else:
-        week_file.unlink(missing_ok=True)
+        files.append(write_text_atomic(out / "week.json", result.week.to_json()))
     info = manifest(result, **({"precision": precision_record(result)} if result.precision else {}))
     info.update(extra or {})
     if visuals:
@@ -123,14 +161,7 @@ def _write_data(
             files["touches.parquet"] = lambda p: result.touches.to_parquet(
                 p, engine="pyarrow", index=False
             )
-    written = []
-    for name in RUN_FILES:
-        path = out / name
-        if name not in files:
-            path.unlink(missing_ok=True)
-            continue
-        written.append(write_atomic(path, files[name]))
-    return written
+    return [write_atomic(out / name, files[name]) for name in RUN_FILES if name in files]
 
 
 def _csv(table: pd.DataFrame) -> Callable[[Path], None]:
@@ -140,4 +171,12 @@ def _csv(table: pd.DataFrame) -> Callable[[Path], None]:
     return write
 
 
-__all__ = ["RUN_FILES", "WrittenRun", "write_run"]
+__all__ = [
+    "RUN_ENTRIES",
+    "RUN_FILES",
+    "WrittenRun",
+    "is_run_entry",
+    "is_run_folder",
+    "write_files",
+    "write_run",
+]

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from sim.io.errors import did_you_mean
 from sim.model.channels import Channel
 from sim.model.clock import NEVER, parse_time
+from sim.model.scenario import quoted_time
 from sim.strategy.base import Observations, Opt, Strategy, TouchPlan
 
 STOP, CONTINUE = -1, -2
@@ -73,18 +74,8 @@ class StepSpec(BaseModel):
     @field_validator("time", mode="before")
     @classmethod
     def _quoted(cls, v: Any) -> Any:
-        """A time written without quotes (``9:00``) reaches us as a number: YAML 1.1 reads
-        it as base 60 (540). Say so, with the fix, instead of two union errors."""
         for t in v if isinstance(v, list) else [v]:
-            if isinstance(t, int | float) and not isinstance(t, bool):
-                hint = unquoted_time(t)
-                raise ValueError(
-                    f"a time of day must be text like '09:30'; {t!r} looks like "
-                    f"{hint} written without quotes (YAML reads it as a number): write "
-                    f"'{hint}' in quotes"
-                    if hint
-                    else f"a time of day must be text like '09:30', got the number {t!r}"
-                )
+            quoted_time(t)
         return v
 
     @field_validator("time")
@@ -130,7 +121,7 @@ class PhaseSpec(BaseModel):
     steps: list[StepSpec] = Field(min_length=1)
     repeat_every: int | None = Field(default=None, ge=1, le=2000)
     """Run the steps again every N business days (until the horizon, or ``cycles`` times)."""
-    cycles: int | None = Field(default=None, ge=1)
+    cycles: int | None = Field(default=None, ge=1, le=10_000)
     then: str = "stop"
     on_positive: str = "stop"
     on_no: str = "stop"
@@ -160,7 +151,7 @@ class CadenceSpec(BaseModel):
     source: str = ""
     claim: str = ""
     mechanisms: list[str] = Field(default_factory=list)
-    max_touches: int | None = Field(default=None, ge=1)
+    max_touches: int | None = Field(default=None, ge=1, le=10_000)
     priority: Literal["follow_ups", "new"] = "follow_ups"
     """Under a daily budget of rep minutes: follow-ups first, or new prospects first."""
     phases: list[PhaseSpec] = Field(min_length=1)
@@ -176,15 +167,6 @@ class CadenceSpec(BaseModel):
 TARGET_KEYS = ("then", "on_positive", "on_no", "on_open", "on_not_now")
 CONTINUING = ("on_open", "on_not_now")
 """Transitions whose default is ``continue`` (the others default to ``stop``)."""
-
-
-def unquoted_time(value: float) -> str | None:
-    """The ``H:MM`` that YAML 1.1 read as the base-60 number ``value`` (``9:00`` -> 540), or
-    None when the number cannot be one."""
-    if value != int(value) or not 0 <= value < 24 * 60:
-        return None
-    hours, minutes = divmod(int(value), 60)
-    return f"{hours}:{minutes:02d}"
 
 
 def order_problem(days: list[int], repeat_every: int | None) -> str | None:

@@ -28,19 +28,45 @@ def library_names() -> list[str]:
     return list(library_specs())
 
 
+RESERVED = ("all", "scenario")
+"""Words the command line's ``--strategies`` gives a meaning; no strategy may take them."""
+
+
+def name_problems(name: object) -> list[str]:
+    """What is wrong with ``name`` as the name of a scenario's own strategy."""
+    if not isinstance(name, str) or not name.strip():
+        return ["a strategy's name must be non-empty text"]
+    out = []
+    if name in library_specs():
+        out.append("a library strategy has this name; give yours another name")
+    if name in RESERVED:
+        out.append(f"{name!r} is a word of --strategies; give the strategy another name")
+    if "," in name or name != name.strip() or not name.isprintable():
+        out.append("a strategy's name may not hold commas, control characters or outer spaces")
+    return out
+
+
 def check_strategies(scenario: Scenario) -> list[Problem]:
-    """Problems with a scenario's strategy list and custom strategy definitions."""
+    """Problems with a scenario's strategy list and custom strategy definitions: a custom
+    strategy may not take a library strategy's name (it would silently replace it) nor a
+    word of ``--strategies``."""
     problems: list[Problem] = []
     for name, spec in scenario.custom_strategies.items():
+        for message in name_problems(name):
+            problems.append(Problem(f"custom_strategies.{name}", name, message))
         try:
             CadenceSpec.model_validate(spec)
         except ValidationError as exc:
             # the rules across fields are checked on the raw mapping instead, so that every
             # problem is reported at once (pydantic checks them once every field is valid)
-            found = [p for p in problems_from(exc, CadenceSpec) if not _across(p)]
-            found += [Problem(*located) for located in structure_problems(spec)]
+            found = problems_from(exc, CadenceSpec)
+            if isinstance(spec, dict):
+                found = [p for p in found if not _across(p)]
+                found += [Problem(*located) for located in structure_problems(spec)]
             for p in found:
-                problems.append(Problem(f"custom_strategies.{name}.{p.path}", p.value, p.message))
+                path = ".".join(x for x in ("custom_strategies", name, p.path) if x)
+                value = p.value if p.path else spec
+                problems.append(Problem(path, value, p.message))
     known = set(library_names()) | set(scenario.custom_strategies)
     for i, name in enumerate(scenario.strategies):
         if name not in known and name != "all":

@@ -6,8 +6,10 @@ sensitivity``) runs the sweep of the sensitivity design, then computes the indic
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import json
 import platform
 import time
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from sim.io.atomic import write_atomic
+from sim.io.jsonable import json_ready
 from sim.results.manifest import git_commit, library_versions, package_version
 from sim.sweep.charts import render_sweep_charts
 from sim.sweep.design import Design, build_design, design_seed, salib_problem
@@ -142,6 +145,42 @@ def run_sweep(
     todo = [c for c in unique if c.key not in done]
     info = _manifest(spec, spec_file, kind, design, cells)
     write_manifest(out, info)
+    try:
+        return _execute(spec, spec_file, out, kind, design, cells, unique, todo, info, started,
+                        workers=workers, scheduler=scheduler, batch=batch, progress=progress,
+                        charts=charts)  # fmt: skip
+    except BaseException as exc:
+        record_failure(out, info, exc)
+        raise
+
+
+def record_failure(out: Path, info: dict[str, Any], exc: BaseException) -> None:
+    """The manifest says the sweep stopped: ``interrupted`` (Ctrl-C) or ``failed`` with the
+    error. On a full disk the usual atomic write may fail; the manifest is then rewritten in
+    place (it fits in the blocks it frees). Never raises: the error that stopped the sweep is
+    the one to report."""
+    interrupted = isinstance(exc, KeyboardInterrupt)
+    info.update(
+        status="interrupted" if interrupted else "failed",
+        finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    if not interrupted:
+        info["error"] = f"{type(exc).__name__}: {exc}"[:500]
+    try:
+        write_manifest(out, info)
+    except OSError:
+        text = json.dumps(json_ready(info), indent=2, allow_nan=False) + "\n"
+        with contextlib.suppress(OSError):
+            (out / "manifest.json").write_text(text, encoding="utf-8")
+
+
+def _execute(
+    spec: SweepSpec, spec_file: Path | None, out: Path, kind: str, design: Design,
+    cells: list[CellTask], unique: list[CellTask], todo: list[CellTask], info: dict[str, Any],
+    started: float, *, workers: int, scheduler: str | None, batch: int | None, progress: bool,
+    charts: bool,
+) -> SweepResult:  # fmt: skip
+    """The rest of ``run_sweep``, once the manifest says the sweep is running."""
     with runner(workers, scheduler) as run:
         size = batch or batch_size(todo, len(spec.strategies), spec.prospects, run.slots)
         tasks = batches(todo, spec, size)

@@ -35,6 +35,8 @@ from sim.sweep.spec import Parameter, Scalar, SweepSpec, design_problems, sensit
 
 MAX_PROBLEMS = 20
 """At most this many problems of the cells' scenarios are listed (then a count of the rest)."""
+MAX_CELLS = 100_000
+"""The most cells a sweep may have (each is a validated scenario held in memory)."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,19 @@ def base_path(spec: SweepSpec, spec_file: Path | None) -> Path:
 
 
 def base_scenario(spec: SweepSpec, spec_file: Path | None, source: str) -> dict[str, Any]:
-    """The base scenario with the spec's ``overrides``, validated, as a JSON-ready mapping."""
-    scenario = load_scenario(base_path(spec, spec_file))
+    """The base scenario with the spec's ``overrides``, validated, as a JSON-ready mapping.
+
+    Every problem names the sweep file and its field: ``base`` (a file that is missing or
+    cannot be read, or a problem inside it, told with the base file's own field path) or
+    ``overrides.<path>``."""
+    path = base_path(spec, spec_file)
+    if not path.exists():
+        raise ScenarioError(source, [Problem("base", spec.base, "no such scenario file")])
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        problems = [Problem("base", spec.base, p.format("")) for p in exc.problems]
+        raise ScenarioError(source, problems) from None
     data = scenario.model_dump(mode="json")
     if not spec.overrides:
         return data
@@ -312,6 +325,20 @@ def strategy_problems(spec: SweepSpec, base: Scenario) -> list[Problem]:
     ]
 
 
+def cell_count(spec: SweepSpec, kind: str = "sweep") -> int:
+    """How many cells the design has, counted without making them."""
+    params = spec.parameters
+    if kind == "sensitivity":
+        s, d = spec.sensitivity, len(params)
+        per = (2 * d + 2 if s.second_order else d + 2) if s.method == "sobol" else d + 1
+        return s.samples * per
+    if spec.design == "grid":
+        return math.prod(len(p.values) if p.values is not None else (p.steps or 1) for p in params)
+    if spec.design == "list":
+        return max(len(p.values or []) for p in params)
+    return spec.samples or 0
+
+
 def build_design(spec: SweepSpec, spec_file: Path | None, kind: str = "sweep") -> Design:
     """The validated cells of ``spec``: ``kind`` ``sweep`` (its ``design``) or ``sensitivity``
     (its ``sensitivity.method`` sample). Raises ``ScenarioError`` with every problem."""
@@ -320,6 +347,13 @@ def build_design(spec: SweepSpec, spec_file: Path | None, kind: str = "sweep") -
     problems = path_problems(spec, base)
     problems += strategy_problems(spec, scenario_from_dict(base, source))
     problems += sensitivity_problems(spec) if kind == "sensitivity" else design_problems(spec)
+    if not problems and cell_count(spec, kind) > MAX_CELLS:
+        what = "sensitivity.samples" if kind == "sensitivity" else "parameters"
+        problems.append(
+            Problem(what, f"{cell_count(spec, kind):,} cells",
+                    f"a sweep may have at most {MAX_CELLS:,} cells; use fewer values, steps "
+                    "or samples, or split it")
+        )  # fmt: skip
     if problems:
         raise ScenarioError(source, problems)
     unit = None

@@ -1,7 +1,8 @@
 """Where a sweep's tasks run: any ``concurrent.futures.Executor``.
 
-- local processes (the default): ``ProcessPoolExecutor(workers)``; one worker runs the tasks in
-  this process, one after the other;
+- local processes (the default): ``sim.run.pool.worker_pool(workers)``, whose workers die
+  with this process (and at once on Ctrl-C or an error); one worker runs the tasks in this
+  process, one after the other;
 - a Dask cluster: ``distributed.Client(address).get_executor()``, the same interface; the
   workers must be able to import ``sim`` (the same package version: it is part of every
   cell's key).
@@ -14,12 +15,9 @@ counts cells and estimates the time left.
 
 from __future__ import annotations
 
-import os
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Never
@@ -27,6 +25,7 @@ from typing import Never
 import pandas as pd
 from tqdm import tqdm
 
+from sim.run.pool import worker_pool
 from sim.sweep.tasks import Batch, run_batch
 
 IN_FLIGHT_PER_SLOT = 2
@@ -75,27 +74,8 @@ def runner(workers: int = 1, scheduler: str | None = None) -> Iterator[Runner]:
     if workers <= 1:
         yield Runner(None, 1, "1 local process")
         return
-    parent = os.getpid()
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=watch_parent, initargs=(parent,)
-    ) as pool:
-        try:
-            yield Runner(pool, workers, f"{workers} local processes")
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-
-
-def watch_parent(parent: int, every: float = 1.0) -> None:
-    """In a worker process: exit as soon as ``parent`` is gone (killed with SIGKILL, say),
-    instead of finishing a task whose result nobody will receive and then waiting forever."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+    with worker_pool(workers) as pool:
+        yield Runner(pool, workers, f"{workers} local processes")
 
 
 def run_batches(

@@ -26,7 +26,7 @@ DESIGNS = ("grid", "list", "lhs", "sobol")
 
 
 class SpecModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Parameter(SpecModel):
@@ -102,10 +102,11 @@ class SweepSpec(SpecModel):
     """Everything that defines a sweep. Every field but ``parameters`` and ``strategies`` has a
     default."""
 
-    name: str = ""
-    """Default: the file's name without its extension."""
+    name: str = Field(default="", max_length=200)
+    """Default: the file's name without its extension; the output folder's name under
+    ``reports/sweeps/`` (made safe as a folder name) when ``--out`` is not given."""
     description: str = ""
-    base: str = "baseline"
+    base: str = Field(default="baseline", min_length=1)
     """The base scenario: a path (relative to the sweep file, else to the working directory) or
     the name of a file in ``scenarios/``."""
     overrides: dict[str, Any] = Field(default_factory=dict)
@@ -119,7 +120,7 @@ class SweepSpec(SpecModel):
     """Prospects per strategy, cell and replication."""
     replications: int = Field(default=1, ge=1, le=10_000)
     """Independent runs per cell (seeds ``replication`` 0, 1, ...), pooled in the results."""
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
     common_random_numbers: bool = True
     """Every cell uses the same seed for a given replication (see ``sim.sweep.tasks``)."""
     metric: str = "meeting_rate"
@@ -214,7 +215,7 @@ def load_spec(name_or_path: str | Path) -> tuple[SweepSpec, Path]:
     path = resolve_spec(name_or_path)
     if not path.exists():
         raise ScenarioError(str(path), [Problem("", None, "no such sweep file")])
-    return spec_from_dict(read_yaml(path), str(path), path.stem), path
+    return spec_from_dict(read_yaml(path, "sweep"), str(path), path.stem), path
 
 
 __all__ = [

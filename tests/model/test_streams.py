@@ -31,9 +31,9 @@ def test_an_unregistered_name_is_refused_and_a_name_registers_once() -> None:
 
 
 def test_every_name_the_package_draws_from_is_registered() -> None:
-    """A literal stream name in the source or a benchmark (``stream(seed, "x")``, ``name_key("x")``) must be
-    registered: otherwise a command fails only when it first draws (as a merge once let
-    happen to the calibration's streams)."""
+    """A literal stream name in the source or a benchmark (``stream(seed, "x")``,
+    ``name_key("x")``) must be registered: otherwise a command fails only when it first
+    draws (as a merge once let happen to the calibration's streams)."""
     root = Path(__file__).resolve().parents[2]
     pattern = re.compile(r"""(?:stream\([^,()]+,\s*|name_key\()f?["']([^"'{]+)["']""")
     files = [f for d in ("sim", "benchmarks", "scenarios") for f in (root / d).rglob("*.py")]

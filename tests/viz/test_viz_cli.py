@@ -117,7 +117,7 @@ def test_cadence_errors_come_all_at_once_with_the_fix_for_an_unquoted_time(
     assert r.returncode == 2 and "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
     text = "\n".join(lines)
-    assert "steps.0.time = 540" in text and "write '9:00' in quotes" in text
+    assert "steps.0.time = 540" in text and 'must be quoted: "09:00"' in text
     assert "time.str" not in text and "time.list" not in text
     assert "steps.1.channel = 'emial'" in text and "did you mean 'email'" in text
     assert "phases.0.steps = [0, 2, 1]: steps must be in order" in text

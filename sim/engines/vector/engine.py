@@ -10,7 +10,6 @@ count. ``stream`` keeps only each chunk's mergeable statistics, so memory stays 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from sim.model.scenario import Scenario
 from sim.results.aggregate import StrategyStats
 from sim.results.frames import log_frame, no_prospects, prospects_frame
 from sim.results.touch_store import write_part
+from sim.run.pool import worker_pool
 from sim.strategy.base import Strategy
 
 DEFAULT_CHUNK = 65_536
@@ -104,7 +104,7 @@ def run_vector(
     ]
     results: Iterable[ChunkResult]
     if workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        with worker_pool(min(workers, len(tasks))) as pool:
             results = list(pool.map(run_chunk, tasks))
     else:
         results = map(run_chunk, tasks)
