@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.io.errors import ScenarioError
+from sim.run.options import MAX_SEED, RunOptions
 from sim.sweep.design import build_design, sweep_points
 from sim.sweep.spec import SWEEP_DIR, load_spec, spec_from_dict
 from sim.sweep.tasks import batch_size, batches, cell_tasks, replication_seed
@@ -230,6 +231,15 @@ def test_seeds_come_from_the_spec_seed_and_the_replication_only() -> None:
     assert len({t.seeds for t in other}) == len(other)
     assert [t.key for t in other] != [t.key for t in tasks]
     assert cell_tasks(spec, build_design(spec, None).cells) == tasks  # keys are stable
+
+
+def test_replication_seeds_are_seeds_simulate_takes() -> None:
+    """63 bits: a 64-bit draw at or above 2**63 (spec seeds 2, 4 and 5, replication 0) was
+    rejected by ``RunOptions``; the seeds below it are unchanged."""
+    seeds = [replication_seed(s, r) for s in range(20) for r in range(3)]
+    assert all(0 <= x <= MAX_SEED for x in seeds) and len(set(seeds)) == len(seeds)
+    RunOptions(seed=replication_seed(2, 0))
+    assert replication_seed(0, 0) == 4958601988401784973  # below 2**63: as before
 
 
 def test_batches_keep_design_order_and_cover_every_cell() -> None:
