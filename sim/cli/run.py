@@ -116,9 +116,18 @@ def run(
         typer.Option(help="A calibration's posterior.parquet: compare over its draws instead."),
     ] = None,
     draws: Annotated[int, typer.Option(help="With --posterior: parameter sets drawn.")] = 20,
+    assumptions: Annotated[
+        bool,
+        typer.Option(
+            help="Re-run the leading strategies (at most 5) with each need-creation "
+            "assumption at the ends of its range, and say whether the ranking depends on it."
+        ),
+    ] = True,
 ) -> None:
     """Run strategies on the same prospects; print the ranked table and write the summary,
     comparisons, touch statistics, raw data, manifest, charts and report."""
+    from sim.report.dependence import FOLDER
+    from sim.report.dependence_sweep import check_assumptions
     from sim.report.findings import compare_to_best, finding_sentences
     from sim.results.summary import format_table
     from sim.run import RunOptions, simulate, write_run
@@ -155,12 +164,18 @@ def run(
     with user_errors(), touch_parts_folder(folder) as parts:
         result = simulate(scen, names, options.replace(touch_dir=parts))
         try:
-            written = write_run(result, folder, charts=charts, started=started)
+            check = None
+            if assumptions:
+                check = check_assumptions(
+                    result, folder / FOLDER, workers=options.workers, progress=True
+                )
+            written = write_run(result, folder, charts=charts, started=started, assumptions=check)
         except OSError as exc:
             fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
     summary = written.summary
     notes = finding_sentences(summary, compare_to_best(result, summary, written.comparisons))[1:]
     notes += precision_lines(result)
+    notes += check.sentences() if check is not None else []
     if fmt is OutputFormat.json:
         typer.echo(summary_json(summary))
         for note in notes:

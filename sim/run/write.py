@@ -10,6 +10,7 @@ folder never mixes two runs.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pandas as pd
 from sim.io.atomic import write_atomic, write_text_atomic
 from sim.io.jsonable import json_ready
 from sim.io.loader import scenario_to_yaml
+from sim.report.dependence import FOLDER, RankingCheck
 from sim.report.html import write_report
 from sim.results.manifest import manifest
 from sim.results.result import RunResult
@@ -66,6 +68,7 @@ def write_run(
     charts: ChartOptions | None = None,
     extra: dict[str, object] | None = None,
     started: float | None = None,
+    assumptions: RankingCheck | None = None,
 ) -> WrittenRun:
     """Write every output of ``result`` into ``folder`` (created if needed): the data files
     (``RUN_FILES``; a streamed run has no parquet files and no ``comparisons.csv``),
@@ -73,7 +76,9 @@ def write_run(
     ``report.html`` (``visuals``; ``charts`` chooses which charts and how they look), and
     ``manifest.json`` last (``extra`` entries appended;
     ``started``, a ``time.perf_counter()`` reading at the command's start, adds the command's
-    wall time). Raises ``OSError`` when the folder cannot be written."""
+    wall time). ``assumptions``: the check of ``sim.report.dependence_sweep``, reported and
+    recorded in the manifest; without one, an earlier run's ``assumptions/`` folder is removed.
+    Raises ``OSError`` when the folder cannot be written."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     summary = summarize_stats(result.stats)
@@ -86,6 +91,14 @@ def write_run(
     else:
         week_file.unlink(missing_ok=True)
     info = manifest(result, **({"precision": precision_record(result)} if result.precision else {}))
+    if assumptions is not None:
+        info["assumptions"] = {
+            "folder": FOLDER, "strategies": list(assumptions.strategies),
+            "prospects": assumptions.prospects, "seed": assumptions.seed,
+            "values": assumptions.values,
+        }  # fmt: skip
+    elif (out / FOLDER / "sweep.yaml").is_file():
+        shutil.rmtree(out / FOLDER)
     info.update(extra or {})
     if visuals:
         drawn = render_all(result, summary, out, charts, tables=tables)
@@ -99,6 +112,7 @@ def write_run(
                 charts=drawn,
                 info=info,
                 funnel=tables.get("funnel.csv"),
+                assumptions=assumptions,
             )
         )
     if started is not None:
