@@ -1,14 +1,15 @@
 """Re-running a run's leading strategies with each assumption at the ends of its range.
 
 ``check_assumptions(result, folder)`` builds a sweep in memory (``sim.sweep``): the run's
-scenario as its base, a ``list`` design whose first cell keeps every assumption of
-``sim.report.assumptions`` as run and whose other cells move one assumption at a time to the
-low and to the high end of its documented range; the leading strategies; the run's prospects
-and seed. ``run_sweep`` runs it into ``folder`` (``<out>/assumptions/`` for ``followup run``),
-so the cells share one seed (common random numbers), the numbers do not depend on the number
-of workers, every finished cell is written atomically, and ``folder`` holds ``sweep.yaml``
-and ``scenario.yaml`` to run it again with ``followup sweep``. ``check.json`` (what each cell
-stands for), written last, makes the check readable later (``sim.report.dependence``).
+scenario as its base, a ``list`` design whose cells move one assumption of
+``sim.report.assumptions`` at a time to the low and to the high end of its documented range,
+the others as run; the leading strategies; the run's prospects (at most ``MAX_PROSPECTS``) and
+seed. ``run_sweep`` runs it into ``folder`` (``<out>/assumptions/`` for ``followup run``), so
+the cells share one seed (common random numbers), the numbers do not depend on the number of
+workers, every finished cell is written atomically, and ``folder`` holds ``sweep.yaml`` and
+``scenario.yaml`` to run it again with ``followup sweep``. ``check.json`` (what each cell
+stands for, and the run's own numbers), written last, makes the check readable later
+(``sim.report.dependence``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ TOP = 3
 """The leading strategies: the best, every one indistinguishable from it, and the top ``TOP``."""
 MOST = 5
 """...but at most this many (the best first), so that the check stays cheap."""
+MAX_PROSPECTS = 200_000
+"""The re-runs' prospects: the run's, but at most this many. A re-run keeps every prospect's
+outcome and touch log in memory (a sweep cannot stream), and this many already measure a
+meeting rate to about 0.2 per 100."""
 SWEEP_FILE = "sweep.yaml"
 SCENARIO_FILE = "scenario.yaml"
 
@@ -94,12 +99,14 @@ def check_assumptions(
     workers: int = 1,
     progress: bool = False,
     assumptions: Sequence[Assumption] = ASSUMPTIONS,
+    prospects: int | None = None,
 ) -> RankingCheck | None:
-    """Re-run ``result``'s leading strategies (``leading_strategies``) on its number of
-    prospects with each assumption at the ends of its range, into ``folder`` (the sweep's
-    seed is ``result.seed``); None when the run has a single strategy (there is no ranking to
-    check). The strategies must be the library's or the scenario's own (a sweep runs them by
-    name). Raises ``OSError`` when ``folder`` cannot be written."""
+    """Re-run ``result``'s leading strategies (``leading_strategies``) on ``prospects`` new
+    prospects (default: the run's number, at most ``MAX_PROSPECTS``) with each assumption at
+    the ends of its range, into ``folder`` (the sweep's seed is ``result.seed``); None when
+    the run has a single strategy (there is no ranking to check). The strategies must be the
+    library's or the scenario's own (a sweep runs them by name). Raises ``OSError`` when
+    ``folder`` cannot be written."""
     summary = summarize_stats(result.stats)
     versus = compare_to_best(result, summary)
     strategies = leading_strategies(summary, versus)
@@ -109,7 +116,8 @@ def check_assumptions(
     out.mkdir(parents=True, exist_ok=True)
     (out / CHECK_FILE).unlink(missing_ok=True)  # a check counts only once it is complete
     values = {a.name: scenario_value(result.scenario, a.path) for a in assumptions}
-    data, cells = sweep_data(strategies, result.n_prospects, result.seed, values, assumptions)
+    n = min(result.n_prospects, MAX_PROSPECTS) if prospects is None else prospects
+    data, cells = sweep_data(strategies, n, result.seed, values, assumptions)
     write_text_atomic(out / SCENARIO_FILE, scenario_to_yaml(result.scenario))
     spec_path = write_text_atomic(out / SWEEP_FILE, yaml.safe_dump(data, sort_keys=False))
     spec = spec_from_dict(data, str(spec_path), "assumptions")
@@ -117,9 +125,16 @@ def check_assumptions(
         spec, spec_path, out, workers=workers, overwrite=True, progress=progress, charts=False
     )
     run = run_setting(strategies, metric_table(summary, "meeting_rate"), versus)
-    meta = check_meta(strategies, result.n_prospects, result.seed, assumptions, values, run, cells)
+    meta = check_meta(strategies, n, result.seed, assumptions, values, run, cells)
     write_text_atomic(out / CHECK_FILE, json.dumps(meta, indent=2, allow_nan=False) + "\n")
     return from_tables(meta, sweep.results, sweep.differences, out)
 
 
-__all__ = ["MOST", "TOP", "check_assumptions", "leading_strategies", "sweep_data"]
+__all__ = [
+    "MAX_PROSPECTS",
+    "MOST",
+    "TOP",
+    "check_assumptions",
+    "leading_strategies",
+    "sweep_data",
+]

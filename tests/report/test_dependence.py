@@ -13,6 +13,7 @@ import pytest
 
 from sim.io.loader import load_scenario
 from sim.model.scenario import Scenario
+from sim.report import dependence_sweep
 from sim.report.assumptions import VALUE_BOOST, Assumption
 from sim.report.dependence import AS_RUN, RankingCheck, Setting, load_check
 from sim.report.dependence_sweep import check_assumptions, leading_strategies, sweep_data
@@ -190,10 +191,16 @@ def test_the_check_reports_a_leader_change_when_value_boost_flips_the_ranking(
 
 
 @pytest.mark.slow
-def test_the_check_says_unchanged_when_value_boost_cannot_matter(tmp_path: Path) -> None:
+def test_the_check_says_unchanged_when_value_boost_cannot_matter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = simulate(flip_scenario(), NO_VALUE, prospects=400, seed=2)
+    monkeypatch.setattr(dependence_sweep, "MAX_PROSPECTS", 300)
     check = check_assumptions(result, tmp_path)
     assert check is not None and [s.end for s in check.settings] == [AS_RUN, "low", "high"]
+    assert check.prospects == 300  # capped
+    assert pd.read_parquet(tmp_path / "results.parquet")["n_prospects"].eq(300).all()
+    monkeypatch.undo()
     scenario = load_scenario(tmp_path / "scenario.yaml")
     assert scenario.model_dump() == result.scenario.model_dump()  # the sweep's base: the run's
     result = simulate(make_scenario({"calendar": {"horizon_days": 20}}), NO_VALUE,
