@@ -119,12 +119,21 @@ def run(
         typer.Option(help="A calibration's posterior.parquet: compare over its draws instead."),
     ] = None,
     draws: Annotated[int, typer.Option(help="With --posterior: parameter sets drawn.")] = 20,
+    assumptions: Annotated[
+        bool,
+        typer.Option(
+            help="Re-run the leading strategies (at most 5) with each need-creation "
+            "assumption at the ends of its range, and say whether the ranking depends on it."
+        ),
+    ] = True,
 ) -> None:
     """Run strategies on the same prospects; print the ranked table and write the summary,
     comparisons, touch statistics, raw data, manifest, charts and report."""
     from concurrent.futures.process import BrokenProcessPool
 
     from sim.io.staging import prepare_target, scratch
+    from sim.report.dependence import FOLDER
+    from sim.report.dependence_sweep import check_assumptions
     from sim.report.findings import compare_to_best, finding_sentences
     from sim.results.summary import format_table
     from sim.run import RunOptions, simulate, write_run
@@ -170,7 +179,14 @@ def run(
         try:
             with scratch(folder) as parts:
                 result = simulate(scen, names, options.replace(touch_dir=parts))
-                written = write_run(result, folder, charts=charts, started=started)
+                check = None
+                if assumptions:
+                    check = check_assumptions(
+                        result, parts / FOLDER, workers=options.workers, progress=True
+                    )
+                written = write_run(
+                    result, folder, charts=charts, started=started, assumptions=check
+                )
         except OSError as exc:
             fail(f"cannot write into {folder}: {os_error_text(exc)}; {unchanged}", code=1)
         except BrokenProcessPool:
@@ -178,6 +194,7 @@ def run(
     summary = written.summary
     notes = finding_sentences(summary, compare_to_best(result, summary, written.comparisons))[1:]
     notes += precision_lines(result)
+    notes += check.sentences() if check is not None else []
     if fmt is OutputFormat.json:
         typer.echo(summary_json(summary))
         for note in notes:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.io.atomic import write_text_atomic
 from sim.io.loader import scenario_to_yaml
+from sim.report.dependence import FOLDER, RankingCheck, Setting, load_check
 from sim.report.findings import VersusBest, compare_to_best, finding_sentences, interval_of
 from sim.report.funnel_html import funnel_html
 from sim.results.manifest import manifest
@@ -129,6 +130,7 @@ def report_html(
     comparisons: pd.DataFrame | None = None,
     info: dict[str, object] | None = None,
     funnel: pd.DataFrame | None = None,
+    assumptions: RankingCheck | None = None,
 ) -> str:
     """The whole page as a string (see ``write_report``)."""
 
@@ -153,7 +155,7 @@ def report_html(
 (engine {html.escape(result.engine)}, seed {result.seed}).</p>
 <h2>Finding</h2>
 <div class="finding">{finding}</div>
-<h2>All strategies</h2>
+{dependence_html(assumptions)}<h2>All strategies</h2>
 {table_html(summary, versus)}
 <h2>Charts</h2>
 {figures}
@@ -184,17 +186,64 @@ def write_report(
     charts: Sequence[Path] | None = None,
     info: dict[str, object] | None = None,
     funnel: pd.DataFrame | None = None,
+    assumptions: RankingCheck | None = None,
 ) -> Path:
     """Write ``out_dir/report.html``: one self-contained page (charts as base64 data URIs,
     inline CSS, no external resources). ``charts``: the PNGs to embed (default: those in
     ``out_dir/charts``); ``info``: the
-    manifest to show (default ``manifest(result)``); ``funnel``: ``funnel.csv``'s table.
+    manifest to show (default ``manifest(result)``); ``funnel``: ``funnel.csv``'s table;
+    ``assumptions``: whether the ranking depends on the assumptions of
+    ``sim.report.assumptions`` (default: the check saved in ``out_dir/assumptions``, if any).
     Written to a temporary file and renamed into place."""
     out = Path(out_dir)
     if charts is None:
         charts = chart_files(out)
-    page = report_html(result, summary, charts, comparisons, info, funnel)
+    if assumptions is None:
+        assumptions = load_check(out / FOLDER)
+    page = report_html(result, summary, charts, comparisons, info, funnel, assumptions)
     return write_text_atomic(out / "report.html", page)
+
+
+# -- does the ranking depend on need creation? -------------------------------------------------
+
+
+def dependence_html(check: RankingCheck | None) -> str:
+    """The section on the assumptions the ranking may depend on: a sentence per assumption,
+    the leading strategies' meetings in each setting, and how the check was made ('' without
+    a check)."""
+    if check is None:
+        return ""
+    lines = "".join(f"<p>{html.escape(s)}</p>" for s in check.sentences())
+    settings = check.settings[1:]
+    head = "".join(f"<th>{_setting_heading(check, s)}</th>" for s in settings)
+    rows = []
+    for name in check.strategies:
+        cells = []
+        for s in settings:
+            mean, low, high = s.rates.get(name, (math.nan, math.nan, math.nan))
+            top = s.ranking(check.strategies)[0] == name
+            text = _cell((mean, low, high), None)
+            cells.append(f"<td>{'<b>' + text + '</b>' if top else text}</td>")
+        rows.append(f'<tr><th scope="row">{html.escape(name)}</th>{"".join(cells)}</tr>')
+    note = (
+        f"{check.method()} Meetings per 100 prospects [95% CI], the most in each column in "
+        "bold. The re-runs share their prospects with each other (not with the table below), "
+        "so the columns differ by the assumption alone: a strategy it cannot affect books "
+        f"exactly the same in each. The sweep's files are in {FOLDER}/."
+    )
+    return (
+        "<h2>Does the ranking depend on need creation?</h2>\n"
+        f'<div class="finding">{lines}</div>\n'
+        f'<div class="wide"><table class="assumptions"><thead><tr><th>strategy</th>{head}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<p class="note">{html.escape(note)}</p>\n'
+    )
+
+
+def _setting_heading(check: RankingCheck, s: Setting) -> str:
+    value = "" if s.value is None else f"{s.value:g}"
+    mark = " (this run's)" if value and check.values.get(str(s.assumption)) == s.value else ""
+    return f"{html.escape(str(s.assumption))} {value} <small>{s.end} end{mark}</small>"
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -277,4 +326,4 @@ def _versus_cell(v: VersusBest | None, *, best: bool) -> tuple[str, str]:
     return text, "tie" if v.indistinguishable else ""
 
 
-__all__ = ["chart_files", "report_html", "table_html", "write_report"]
+__all__ = ["chart_files", "dependence_html", "report_html", "table_html", "write_report"]

@@ -10,6 +10,7 @@ this one, never a mix, and a folder that holds anything but a run's files is ref
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from sim.io.atomic import write_atomic, write_text_atomic
 from sim.io.jsonable import json_ready
 from sim.io.loader import scenario_to_yaml
 from sim.io.staging import staged
+from sim.report.dependence import FOLDER, RankingCheck
 from sim.report.html import write_report
 from sim.results.manifest import manifest
 from sim.results.result import RunResult
@@ -42,7 +44,9 @@ RUN_FILES = (
 )
 """Data files of a run, in the order they are written (``scenario.yaml``, ``week.json``, the
 charts, ``report.html`` and ``manifest.json`` follow)."""
-RUN_ENTRIES = (*RUN_FILES, "scenario.yaml", "week.json", "charts", "report.html", "manifest.json")
+RUN_ENTRIES = (
+    *RUN_FILES, "scenario.yaml", "week.json", "charts", FOLDER, "report.html", "manifest.json"
+)  # fmt: skip
 """Everything a run's folder may hold."""
 
 
@@ -89,6 +93,7 @@ def write_run(
     charts: ChartOptions | None = None,
     extra: dict[str, object] | None = None,
     started: float | None = None,
+    assumptions: RankingCheck | None = None,
 ) -> WrittenRun:
     """Write every output of ``result`` into ``folder``, replacing it as a whole: the data
     files (``RUN_FILES``; a streamed run has no parquet files and no ``comparisons.csv``),
@@ -101,7 +106,13 @@ def write_run(
     target = Path(folder)
     with staged(target, is_run_entry, owned=is_run_folder) as stage:
         written = write_files(
-            result, stage, visuals=visuals, charts=charts, extra=extra, started=started
+            result,
+            stage,
+            visuals=visuals,
+            charts=charts,
+            extra=extra,
+            started=started,
+            assumptions=assumptions,
         )
     files = [target / path.relative_to(stage) for path in written.files]
     return WrittenRun(target, files, written.summary, written.tables, written.info)
@@ -115,8 +126,10 @@ def write_files(
     charts: ChartOptions | None = None,
     extra: dict[str, object] | None = None,
     started: float | None = None,
+    assumptions: RankingCheck | None = None,
 ) -> WrittenRun:
-    """``write_run``'s files, written straight into the existing folder ``out``."""
+    """``write_run``'s files, written straight into the existing folder ``out``; the
+    ``assumptions`` check's folder is copied into ``out/assumptions``."""
     summary = summarize_stats(result.stats)
     tables = run_tables(None if result.streamed else result.prospects, result.stats, summary)
     files = _write_data(result, summary, tables, out)
@@ -124,6 +137,15 @@ def write_files(
     if result.week is not None:
         files.append(write_text_atomic(out / "week.json", result.week.to_json()))
     info = manifest(result, **({"precision": precision_record(result)} if result.precision else {}))
+    if assumptions is not None:
+        info["assumptions"] = {
+            "folder": FOLDER, "strategies": list(assumptions.strategies),
+            "prospects": assumptions.prospects, "seed": assumptions.seed,
+            "values": assumptions.values,
+        }  # fmt: skip
+        if assumptions.folder is not None and assumptions.folder != out / FOLDER:
+            shutil.copytree(assumptions.folder, out / FOLDER, dirs_exist_ok=True)
+            files.append(out / FOLDER)
     info.update(extra or {})
     if visuals:
         drawn = render_all(result, summary, out, charts, tables=tables)
@@ -137,6 +159,7 @@ def write_files(
                 charts=drawn,
                 info=info,
                 funnel=tables.get("funnel.csv"),
+                assumptions=assumptions,
             )
         )
     if started is not None:

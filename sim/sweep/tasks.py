@@ -42,6 +42,7 @@ from sim.model.streams import name_key
 from sim.results.aggregate import StrategyStats, merge
 from sim.results.manifest import package_version
 from sim.results.summary import paired_difference_arrays, summarize_stats
+from sim.run.options import MAX_SEED
 from sim.run.simulate import simulate
 from sim.sweep.design import Cell
 from sim.sweep.spec import Scalar, SweepSpec
@@ -69,10 +70,11 @@ parameter values follow as one column each, named by their path."""
 
 
 def replication_seed(seed: int, replication: int, token: int | None = None) -> int:
-    """The ``simulate`` seed of a replication (and, without common random numbers, a cell)."""
+    """The ``simulate`` seed of a replication (and, without common random numbers, a cell):
+    63 bits, the range ``simulate`` takes (the top bit of the 64 drawn is dropped)."""
     keys = (name_key("sweep:replication"), replication, *(() if token is None else (token,)))
-    # 63 bits: a run's seed is at most 2**63 - 1 (sim.run.options.MAX_SEED)
-    return int(SeedSequence(entropy=seed, spawn_key=keys).generate_state(1, np.uint64)[0]) >> 1
+    state = int(SeedSequence(entropy=seed, spawn_key=keys).generate_state(1, np.uint64)[0])
+    return state & MAX_SEED
 
 
 def canonical(data: Any) -> str:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.io.errors import ScenarioError
+from sim.run.options import MAX_SEED, RunOptions
 from sim.sweep.design import build_design, sweep_points
 from sim.sweep.spec import SWEEP_DIR, load_spec, spec_from_dict
 from sim.sweep.tasks import batch_size, batches, cell_tasks, replication_seed
@@ -240,6 +241,15 @@ def test_every_replication_seed_is_a_valid_run_seed() -> None:
     seeds = [replication_seed(s, r, t) for s in range(20) for r in range(5) for t in (None, 7)]
     assert all(0 <= x <= MAX_SEED for x in seeds)
     assert max(seeds) > MAX_SEED // 2  # all 63 bits are used
+
+
+def test_replication_seeds_are_seeds_simulate_takes() -> None:
+    """63 bits: a 64-bit draw at or above 2**63 (spec seeds 2, 4 and 5, replication 0) was
+    rejected by ``RunOptions``; the seeds below it are unchanged."""
+    seeds = [replication_seed(s, r) for s in range(20) for r in range(3)]
+    assert all(0 <= x <= MAX_SEED for x in seeds) and len(set(seeds)) == len(seeds)
+    RunOptions(seed=replication_seed(2, 0))
+    assert replication_seed(0, 0) == 4958601988401784973  # below 2**63: as before
 
 
 def test_batches_keep_design_order_and_cover_every_cell() -> None:
