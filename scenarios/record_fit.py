@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         f"# The reference fit {args.name!r}: written by scenarios/record_fit.py from a run of\n"
         f"# `followup calibrate {args.name}`; do not edit by hand (docs/model.md section 11).\n"
     )
-    path.write_text(head + yaml.safe_dump(data, sort_keys=False, width=96, default_flow_style=None), encoding="utf-8")
+    text = yaml.safe_dump(data, sort_keys=False, width=96, default_flow_style=None)
+    path.write_text(head + text, encoding="utf-8")
     print(f"wrote {path.relative_to(ROOT)}")
     return 0
 

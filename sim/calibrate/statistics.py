@@ -268,6 +268,12 @@ def booked_by_attempt(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -
     return share(int((booked & (at == a.attempt)).sum()), len(prospects))
 
 
+def cadence_meeting_rate(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
+    """Meetings a touch booked (a reply or a conversation), per prospect: not inbound calls."""
+    booked = _flag(prospects, "meeting") & ~_flag(prospects, "inbound")
+    return share(int(booked.sum()), len(prospects))
+
+
 def voicemail_response_rate(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
     left = touches[touches["voicemail_left"].to_numpy(dtype=bool)]
     heard = left["voicemail_heard"].to_numpy(dtype=bool)
@@ -376,6 +382,13 @@ register(Statistic(
     "meeting_rate",
     "Meetings booked per prospect (meetings per 100 prospects / 100).",
     "share", prospect_share("meeting"), levers=(FIT, B_POS),
+))  # fmt: skip
+register(Statistic(
+    "cadence_meeting_rate",
+    "Meetings the cadence booked (by a reply or a conversation), per prospect: "
+    "`meeting_rate` less the prospects who called in. A team's count of meetings 'from the "
+    "sequence'.",
+    "share", cadence_meeting_rate, levers=(FIT, B_POS),
 ))  # fmt: skip
 register(Statistic(
     "meeting_share_by_attempt",
