@@ -16,6 +16,7 @@ from sim.cli.calibrate import calibrate_command
 from sim.cli.charts import charts
 from sim.cli.explore import explore
 from sim.cli.funnel import funnel
+from sim.cli.import_ import import_command
 from sim.cli.run import run
 from sim.cli.strategies import list_strategies
 from sim.cli.sweep import sensitivity_command, sweep_command
@@ -37,6 +38,7 @@ app.command("strategies")(list_strategies)
 app.command("sweep")(sweep_command)
 app.command("sensitivity")(sensitivity_command)
 app.command("calibrate")(calibrate_command)
+app.command("import")(import_command)
 
 
 def main() -> None:
