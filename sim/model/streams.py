@@ -92,3 +92,8 @@ for _decision in VECTOR_DECISIONS:
 register("sweep:replication", "sweep: a replication's seed")
 for _design in ("grid", "list", "lhs", "sobol", "morris", "bootstrap"):
     register(f"sweep:design:{_design}", f"sweep: the {_design} design's own draws")
+register("calibrate:simulate", "calibration: the simulate seed of every evaluation")
+register("calibrate:walkers", "calibration: the posterior sampler's starting walkers")
+register("calibrate:emcee", "calibration: the posterior sampler's own moves (emcee)")
+register("posterior:draw", "run --posterior: the simulate seed of a posterior draw")
+register("posterior:rows", "run --posterior: which posterior rows are drawn")

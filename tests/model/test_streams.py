@@ -4,6 +4,9 @@ engine's decisions are keyed so that strategies pair decision by decision."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -25,6 +28,17 @@ def test_an_unregistered_name_is_refused_and_a_name_registers_once() -> None:
         stream(0, "no:such:stream")
     with pytest.raises(ValueError, match="registered twice"):
         register("life:daily", "again")
+
+
+def test_every_name_the_package_draws_from_is_registered() -> None:
+    """A literal stream name in the source (``stream(seed, "x")``, ``name_key("x")``) must be
+    registered: otherwise a command fails only when it first draws (as a merge once let
+    happen to the calibration's streams)."""
+    root = Path(__file__).resolve().parents[2] / "sim"
+    pattern = re.compile(r"""(?:stream\([^,()]+,\s*|name_key\()f?["']([^"'{]+)["']""")
+    used = {m for f in root.rglob("*.py") for m in pattern.findall(f.read_text("utf-8"))}
+    assert len(used) > 10  # the pattern finds them
+    assert sorted(used - set(STREAMS)) == []
 
 
 def test_each_vector_decision_draws_from_its_own_stream() -> None:
