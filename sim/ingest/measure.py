@@ -99,8 +99,9 @@ def measure(
     return kept, left
 
 
-def holdout_frame(measured: list[Measured], tables: Tables) -> pd.DataFrame:
-    """``holdout.csv``: the statistics of the held-out prospects (``HOLDOUT_COLUMNS``)."""
+def holdout_frame(measured: list[Measured], tables: Tables, window: int) -> pd.DataFrame:
+    """``holdout.csv``: the statistics of the held-out prospects (``HOLDOUT_COLUMNS``), and the
+    business days they were followed (``window``)."""
     rows = []
     for m in measured:
         args = m.candidate.args
@@ -108,7 +109,7 @@ def holdout_frame(measured: list[Measured], tables: Tables) -> pd.DataFrame:
             "label": m.label, "statistic": m.candidate.statistic,
             "attempt": args.get("attempt"), "channel": args.get("channel"),
             "response": args.get("response"), "value": m.estimate.value, "se": m.estimate.se,
-            "n": m.estimate.n, "prospects": len(tables.prospects), "window_days": tables.window,
+            "n": m.estimate.n, "prospects": len(tables.prospects), "window_days": window,
         })  # fmt: skip
     frame = pd.DataFrame(rows, columns=HOLDOUT_COLUMNS)
     frame["attempt"] = frame["attempt"].astype("Int64")

@@ -13,7 +13,9 @@
 - ``cadence.yaml``: the cadence as a ``custom_strategies`` entry, to paste into a scenario;
 - ``funnel.csv``: per step and channel (``sim.ingest.funnel``);
 - ``holdout.csv``: with a holdout, the held-out prospects' statistics
-  (``sim.ingest.measure.HOLDOUT_COLUMNS``), for ``followup validate``.
+  (``sim.ingest.measure.HOLDOUT_COLUMNS``), for ``followup validate``; ``window_days`` is the
+  scenario's horizon (split by prospect: the same window) or, split by time, the held-out
+  prospects' own (shorter) window.
 
 No prospect id, name, email address or phone number is in any of them.
 """
@@ -130,7 +132,9 @@ def write_import(
     files.append(write_atomic(out / "funnel.csv", lambda p: imp.funnel.to_csv(p, index=False)))
     stale = out / "holdout.csv"
     if imp.holdout is not None:
-        frame = holdout_frame(imp.held, imp.holdout.held)
+        held = imp.holdout.held
+        window = held.window if imp.holdout.split == "time" else horizon(imp, given_horizon)
+        frame = holdout_frame(imp.held, held, window)
         files.append(write_atomic(stale, lambda p: frame.to_csv(p, index=False)))
     else:
         stale.unlink(missing_ok=True)
