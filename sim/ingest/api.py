@@ -21,7 +21,7 @@ from sim.ingest.funnel import step_funnel
 from sim.ingest.holdout import SPLITS, Holdout, Split, split_tables
 from sim.ingest.log import Export, check, choose_sequence, slug
 from sim.ingest.measure import Measured, measure
-from sim.ingest.tables import Tables, build, categorize, from_outcomes
+from sim.ingest.tables import SPACING, Tables, build, categorize, from_outcomes
 from sim.ingest.times import check_timezone
 from sim.ingest.vocab import parse_maps
 from sim.io.errors import OptionError, Problem, ScenarioError, did_you_mean
@@ -98,12 +98,13 @@ def import_export(files: list[Path], options: ImportOptions) -> Imported:
     export = read_export(files, options)
     notes = list(export.notes)
     if export.outcomes is not None:
-        sequence = options.sequence or "observed"
+        notes += check(export, options.drop_duplicates)
+        sequence = options.sequence or files[0].stem
         name = options.name or slug(sequence)
-        tables = from_outcomes(export.outcomes, name, options.timezone, "email")
+        tables = from_outcomes(export.outcomes, name, options.timezone)
         notes.append(
             "the prospects format has no touch log: only prospect-level statistics are taken, "
-            f"and the cadence's spacing ({3} business days) is assumed; edit cadence.yaml"
+            f"and the cadence's spacing ({SPACING} business days) is assumed; edit cadence.yaml"
         )
     else:
         notes += check(export, options.drop_duplicates)

@@ -107,18 +107,22 @@ def make_log(
     n = len(row)
     frame = pd.DataFrame({
         "prospect_id": _strings(prospect_id, n),
-        "at": pd.Series(at).reset_index(drop=True).astype("datetime64[ns, UTC]"),
+        "at": _utc(pd.Series(at).reset_index(drop=True)),
         "channel": _coded(channel, n, CHANNEL_NAMES),
         "step": pd.to_numeric(pd.Series(_broadcast(step, n)), errors="coerce").astype(float),
         "sequence": _strings(sequence, n, fill=""),
         "direction": _coded(direction, n, DIRECTIONS),
         "outcome": _coded(outcome, n, OUTCOMES),
         "duration_s": pd.to_numeric(pd.Series(_broadcast(duration_s, n)), errors="coerce"),
-        "responded_at": pd.Series(_broadcast(responded_at, n)).astype("datetime64[ns, UTC]"),
+        "responded_at": _utc(pd.Series(_broadcast(responded_at, n))),
         "file": np.full(n, file, dtype=np.int16),
         "row": np.asarray(row, dtype=np.int64),
     })  # fmt: skip
     return frame[LOG_COLUMNS]
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, utc=True).astype("datetime64[ns, UTC]")
 
 
 def _broadcast(value: object, n: int) -> object:
@@ -162,6 +166,8 @@ def where(files: list[Path], file: int, row: int) -> str:
 
 def check(export: Export, drop_duplicates: bool) -> list[str]:
     """Check the log (see the module's docstring); returns notes on what was dropped."""
+    if export.outcomes is not None:
+        return _unique_prospects(export, drop_duplicates)
     log = export.log
     problems: list[str] = []
     channel = log["channel"].astype(str).to_numpy()
@@ -213,6 +219,28 @@ def check(export: Export, drop_duplicates: bool) -> list[str]:
         raise DataError("", lines)
     export.log = log[~dup].reset_index(drop=True)
     return [f"dropped {int(dup.sum()):,} duplicate rows (--drop-duplicates)"]
+
+
+def _unique_prospects(export: Export, drop_duplicates: bool) -> list[str]:
+    """One row per prospect in the ``prospects`` format: a prospect twice is a duplicate."""
+    rows = export.outcomes
+    assert rows is not None
+    dup = rows.duplicated(subset=["prospect_id"], keep="first").to_numpy()
+    if not dup.any():
+        return []
+    if drop_duplicates:
+        export.outcomes = rows[~dup].reset_index(drop=True)
+        return [f"dropped {int(dup.sum()):,} rows of prospects listed twice (--drop-duplicates)"]
+    first = rows.drop_duplicates(subset=["prospect_id"], keep="first").set_index("prospect_id")
+    lines = []
+    for pid, f, r in rows.loc[dup, ["prospect_id", "file", "row"]].head(MAX_LISTED).to_numpy():
+        f0, r0 = first.loc[pid, ["file", "row"]].to_numpy(dtype=np.int64)
+        lines.append(Problem("", None, f"{where(export.files, int(f0), int(r0))} and "
+                                       f"{where(export.files, int(f), int(r))} are the same "
+                                       "prospect"))  # fmt: skip
+    lines.append(Problem("", None, f"{int(dup.sum())} duplicate prospects in all; pass "
+                                   "--drop-duplicates to keep the first row of each"))  # fmt: skip
+    raise DataError("", lines)
 
 
 def slug(name: str) -> str:

@@ -17,7 +17,10 @@ rules; in short:
   of a call that left a voicemail (and no other call in between, the voicemail still
   unanswered) is the callback of that voicemail (``voicemail_heard``, its response on the
   call's row, as the model logs it); an inbound message is the reply to the latest touch on
-  its channel. Otherwise the prospect came in on their own: an inbound
+  its channel; a meeting booked by message or link (an inbound ``meeting_booked`` not on a
+  call: a meetings-tool record) was booked by the latest touch, whatever its channel, unless
+  that touch already had a no or a "not now" (a positive reply becomes the meeting).
+  Otherwise the prospect came in on their own: an inbound
   contact (``inbound``; a meeting booked then is an inbound meeting, counting the touches
   made before, as the model does).
 - **Prospects**: everyone touched or enrolled; ``meeting`` and ``meeting_attempt`` from the
@@ -229,30 +232,32 @@ def _answer(
         )
         .sort_values("t", kind="stable")
     )
-    # the latest call at or before each inbound record, and the latest touch on its channel
+    # the latest call, the latest touch on the record's channel and the latest of all
     calls = outs[np.isin(outs["channel"].to_numpy(), CALL_CHANNELS)]
-    last = pd.merge_asof(ins, calls[["t", "prospect", "touch"]], on="t", by="prospect",
-                         direction="backward").sort_values("n")  # fmt: skip
-    same = pd.merge_asof(
-        ins,
-        outs[["t", "prospect", "channel", "touch"]],
-        on="t",
-        by=["prospect", "channel"],
-        direction="backward",
-    ).sort_values("n")
+    latest = {
+        key: pd.merge_asof(ins, frame[["t", "prospect", *by, "touch"]], on="t",
+                           by=["prospect", *by], direction="backward").sort_values("n")
+        for key, frame, by in (("call", calls, []), ("same", outs, ["channel"]),
+                               ("any", outs, []))
+    }  # fmt: skip
     ins = ins.sort_values("n")
-    t_last = last["touch"].to_numpy(dtype=float)
-    t_same = same["touch"].to_numpy(dtype=float)
+    idx = {k: np.nan_to_num(v["touch"].to_numpy(dtype=float), nan=-1).astype(np.int64)
+           for k, v in latest.items()}  # fmt: skip
     is_call = np.isin(ins["channel"].to_numpy(), CALL_CHANNELS)
+    meeting = ins["outcome"].to_numpy() == "meeting_booked"
     vm = touches["voicemail_left"].to_numpy(dtype=bool)
-    silent = touches["response"].isin(["none", "ignore"]).to_numpy()
-    idx_last = np.nan_to_num(t_last, nan=-1).astype(np.int64)
-    idx_same = np.nan_to_num(t_same, nan=-1).astype(np.int64)
+    response = touches["response"].to_numpy(dtype=object)
+    silent = np.isin(response, ["none", "ignore"])
+    open_ = silent | (response == "positive")
     t_day = touches["day"].to_numpy(dtype=np.int64)
-    soon = ins["day"].to_numpy(dtype=np.int64) - t_day[np.maximum(idx_last, 0)] <= CALLBACK_DAYS
-    callback = is_call & (idx_last >= 0) & vm[idx_last] & silent[idx_last] & soon
-    reply = ~is_call & (idx_same >= 0) & silent[idx_same]
-    target = np.where(callback, idx_last, np.where(reply, idx_same, -1))
+    call = idx["call"]
+    soon = ins["day"].to_numpy(dtype=np.int64) - t_day[np.maximum(call, 0)] <= CALLBACK_DAYS
+    callback = is_call & (call >= 0) & vm[call] & silent[call] & soon
+    reply = ~is_call & ~meeting & (idx["same"] >= 0) & silent[idx["same"]]
+    booked = ~is_call & meeting & (idx["any"] >= 0) & open_[idx["any"]]
+    target = np.where(
+        callback, call, np.where(reply, idx["same"], np.where(booked, idx["any"], -1))
+    )
     answered = ins.assign(touch=target)[target >= 0].sort_values(["touch", "rank"], kind="stable")
     _apply_answers(touches, answered.drop_duplicates("touch", keep="first"))
     rest = ins[target < 0].sort_values("t", kind="stable")
@@ -382,7 +387,7 @@ def _prospects(
     return frame[PROSPECT_COLUMNS]
 
 
-def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str, default_channel: str) -> Tables:
+def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
     """The tables of the ``prospects`` format (see the module's docstring)."""
     n = len(outcomes)
     ids = pd.Index(outcomes["prospect_id"].astype(str).to_numpy(dtype=object))
@@ -400,7 +405,7 @@ def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str, default_channe
     reached = met | np.isin(end, ["no", "not_now"]) | ~np.isnan(first_contact)
     contact_at = np.where(np.isnan(first_contact), np.where(reached, attempts, np.nan),
                           first_contact)  # fmt: skip
-    channel = outcomes["channel"].fillna(default_channel).astype(str).to_numpy()
+    channel = outcomes["channel"].fillna("email").astype(str).to_numpy()
     p = np.repeat(np.arange(n), attempts)
     attempt = np.concatenate([np.arange(1, k + 1) for k in attempts]) if n else np.zeros(0, int)
     ending = attempt == np.repeat(np.where(np.isnan(contact_at), -1, contact_at), attempts)
@@ -433,7 +438,7 @@ def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str, default_channe
         "meeting": met, "won": end == "won", "reached": reached, "said_no": end == "no",
         "opted_out": end == "opted_out", "bought_elsewhere": False, "inbound": False,
         "first_response_day": np.nan, "first_contact_attempt": contact_at,
-        "meeting_day": np.nan, "meeting_attempt": np.where(met, contact_at, np.nan),
+        "meeting_day": np.nan, "meeting_attempt": np.where(met, attempts, np.nan),
         "discovery": False, "said_not_now": end == "not_now",
         "touches": attempts.astype(np.int32), "rep_minutes": 0.0, "cost": 0.0,
         "annoyance": np.nan, "recall": np.nan, "arrival_day": arrival.astype(np.int32),

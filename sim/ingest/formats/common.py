@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sim.ingest.source import DataError, Table, header
+from sim.ingest.times import parse_times
 from sim.io.errors import Problem
 
 PERSONAL = {
@@ -124,10 +125,62 @@ def iso(at: pd.Series, tz: str, fmt: str = "%Y-%m-%dT%H:%M:%S%z") -> pd.Series:
 __all__ = [
     "Kind",
     "classify",
+    "counts",
+    "first_present",
+    "flags",
     "integers",
     "iso",
     "numbers",
     "personal",
+    "rank_steps",
     "required_values",
     "text",
 ]
+
+
+def rank_steps(
+    prospect: NDArray[np.object_], sequence: NDArray[np.object_], at: pd.Series,
+    step_id: NDArray[np.object_],
+) -> NDArray[np.float64]:  # fmt: skip
+    """Step numbers from step ids (Outreach's ``sequenceStepId``, Salesforce's cadence step
+    ids): within each sequence, the ids in order of their median time after the prospect's
+    first touch in that sequence (ties by id), numbered from 1; NaN where there is no id."""
+    t = pd.to_datetime(at, utc=True).astype("int64").to_numpy() / 6e10  # minutes
+    frame = pd.DataFrame({"p": prospect, "s": sequence, "t": t, "id": step_id})
+    frame["offset"] = frame["t"] - frame.groupby(["p", "s"])["t"].transform("min")
+    has = frame["id"].astype(str) != ""
+    med = frame[has].groupby(["s", "id"])["offset"].median().reset_index()
+    med = med.sort_values(["s", "offset", "id"], kind="stable")
+    med["step"] = med.groupby("s").cumcount() + 1
+    found = frame.merge(med[["s", "id", "step"]], on=["s", "id"], how="left")
+    return np.where(has, found["step"].to_numpy(dtype=float), np.nan)
+
+
+def first_present(table: Table, columns: Sequence[str], tz: str) -> pd.Series:
+    """The first of several timestamp columns that has a value, row by row."""
+    out = pd.Series(pd.NaT, index=range(len(table.frame)), dtype="datetime64[ns, UTC]")
+    for column in columns:
+        got = parse_times(table, column, tz)
+        out = out.fillna(got)
+    return out
+
+
+TRUE = ("true", "t", "yes", "y", "1")
+FALSE = ("false", "f", "no", "n", "0")
+
+
+def flags(table: Table, column: str) -> NDArray[np.bool_]:
+    """A column of true/false values (False where empty or absent); anything else is an
+    error."""
+    if column not in table.frame:
+        return np.zeros(len(table.frame), dtype=bool)
+    words = table.frame[column].astype(object).fillna("false").astype(str).str.strip().str.lower()
+    bad = ~words.isin([*TRUE, *FALSE]).to_numpy()
+    if bad.any():
+        raise table.fail(column, np.flatnonzero(bad), "must be true or false")
+    return np.asarray(words.isin(TRUE).to_numpy(), dtype=bool)
+
+
+def counts(table: Table, column: str) -> NDArray[np.float64]:
+    """A column of counts (0 where empty or absent)."""
+    return np.nan_to_num(integers(table, column))
