@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.ingest.log import names
 from sim.ingest.tables import Tables
 from sim.strategy.cadence import CadenceSpec
 
@@ -98,6 +99,10 @@ def reconstruct(tables: Tables, name: str, description: str) -> Reconstructed | 
     offset = t["day"].to_numpy(dtype=float) - start
     reach = pd.Series(t["prospect"].to_numpy()).groupby(step).nunique()
     base = int(reach.max())
+    channel_of = names(t["channel"])
+    picked = names(t["result"]) == "picked_up"
+    left = t["voicemail_left"].to_numpy(dtype=bool)
+    minute_of = t["minute"].to_numpy(dtype=float)
     summaries: list[StepSummary] = []
     last_day = 0
     for k in sorted(reach.index):
@@ -105,9 +110,8 @@ def reconstruct(tables: Tables, name: str, description: str) -> Reconstructed | 
         n = int(rows.sum())
         if reach[k] < max(MIN_STEP_SHARE * base, 1) or n < MIN_STEP_TOUCHES:
             continue
-        channels = t["channel"].astype(str).to_numpy()[rows]
-        names, counts = np.unique(channels, return_counts=True)
-        channel = str(names[np.argmax(counts)])
+        used, counts = np.unique(channel_of[rows], return_counts=True)
+        channel = str(used[np.argmax(counts)])
         days = offset[rows]
         days = days[np.isfinite(days)]
         if summaries and len(days):
@@ -116,11 +120,10 @@ def reconstruct(tables: Tables, name: str, description: str) -> Reconstructed | 
         else:
             day, low, high = last_day, 0.0, 0.0
         last_day = day
-        minute = float(np.median(t["minute"].to_numpy(dtype=float)[rows & (t["channel"].astype(
-            str).to_numpy() == channel)]))  # fmt: skip
-        on_channel = rows & (t["channel"].astype(str).to_numpy() == channel)
-        not_picked = on_channel & (t["result"].astype(str).to_numpy() != "picked_up")
-        vm = bool(not_picked.any() and t["voicemail_left"].to_numpy(bool)[not_picked].mean() > 0.5)
+        on_channel = rows & (channel_of == channel)
+        minute = float(np.median(minute_of[on_channel]))
+        not_picked = on_channel & ~picked
+        vm = bool(not_picked.any() and left[not_picked].mean() > 0.5)
         summaries.append(StepSummary(
             int(k), channel, n, int(reach[k]), day, (float(low), float(high)), _hhmm(minute),
             vm and channel in ("call_desk", "call_cell"), float(counts.max() / n),
@@ -143,7 +146,7 @@ def reconstruct(tables: Tables, name: str, description: str) -> Reconstructed | 
 
 def _transitions(t: pd.DataFrame, step: np.ndarray) -> dict[str, str]:
     """What the team did after each kind of answer (see the module's docstring)."""
-    response = t["response"].astype(str).to_numpy()
+    response = names(t["response"])
     prospect = t["prospect"].to_numpy()
     last_step = pd.Series(step).groupby(prospect).max()
     top = int(step.max())

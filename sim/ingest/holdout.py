@@ -1,11 +1,11 @@
 """The split into the prospects a calibration fits and the prospects held out to check it.
 
 **By prospect** (the default): each prospect is held out when a hash of its id and the seed
-(BLAKE2b, read as a uniform number) falls below the fraction. No random generator is
-involved: a prospect's side depends on its id alone, so it does not change when the export is
-re-read in another order or grows. Held-out prospects then come from the same market, the
-same weeks and the same follow-up window as the calibration's, so that whatever the check
-finds is the model's doing: the question it answers is "does the calibrated model predict
+(SipHash keyed by the seed, read as a uniform number) falls below the fraction. No random
+generator is involved: a prospect's side depends on its id alone, so it does not change when
+the export is re-read in another order or grows. Held-out prospects then come from the same
+market, the same weeks and the same follow-up window as the calibration's, so that whatever
+the check finds is the model's doing: the question it answers is "does the calibrated model predict
 prospects it has not seen?".
 
 **By time** (``--split time``): the prospects who arrived last are held out (the fraction
@@ -33,13 +33,11 @@ SPLITS = ("prospect", "time")
 
 
 def uniforms(ids: pd.Index, seed: int) -> NDArray[np.float64]:
-    """A uniform number in [0, 1) per id, from BLAKE2b of the seed and the id."""
-    out = np.empty(len(ids), dtype=np.float64)
-    key = str(seed).encode("utf-8")
-    for i, value in enumerate(ids.astype(str)):
-        digest = hashlib.blake2b(value.encode("utf-8"), digest_size=8, key=key).digest()
-        out[i] = int.from_bytes(digest, "big") / 2.0**64
-    return out
+    """A uniform number in [0, 1) per id: SipHash-2-4 of the id (``pandas.util.hash_array``),
+    keyed by the seed (through BLAKE2b)."""
+    key = hashlib.blake2b(str(seed).encode("utf-8"), digest_size=8).hexdigest()
+    hashed = pd.util.hash_array(np.asarray(ids, dtype=object), hash_key=key, categorize=False)
+    return np.asarray(hashed >> np.uint64(11), dtype=np.float64) / 2.0**53
 
 
 def held_out(tables: Tables, fraction: float, split: Split, seed: int) -> NDArray[np.bool_]:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from sim.calibrate.statistics import CATALOGUE, Args, Estimate
+from sim.ingest.log import names
 from sim.ingest.tables import Tables
 from sim.model.channels import MESSAGES
 
@@ -65,7 +66,7 @@ def candidates(tables: Tables) -> list[Candidate]:
         Candidate("voicemail_response_rate", {}, True),
         Candidate("inbound_meeting_share", {}, True),
     ]
-    used = tables.touches["channel"].astype(str).unique()
+    used = set(names(tables.touches["channel"]))
     for channel in sorted(c.name for c in MESSAGES if c.name in used):
         out += [
             Candidate("reply_rate", {"channel": channel, "attempt": 1}, True),

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.ingest.formats.base import Synthetic
-from sim.ingest.log import CALL_CHANNELS, LOG_COLUMNS
+from sim.ingest.log import CALL_CHANNELS, LOG_COLUMNS, names
 
 START = "2024-03-04"
 """A Monday: business day 0 of a synthetic export."""
@@ -73,9 +73,9 @@ def synthetic_export(
     id_of = pd.Series(ids, index=prospects["prospect"].to_numpy())
     t = touches.sort_values(["prospect", "attempt"], kind="stable").reset_index(drop=True)
     pid = id_of.reindex(t["prospect"].to_numpy()).to_numpy(dtype=object)
-    channel = t["channel"].astype(str).to_numpy()
-    result = t["result"].astype(str).to_numpy()
-    response = t["response"].astype(str).to_numpy()
+    channel = names(t["channel"])
+    result = names(t["result"])
+    response = names(t["response"])
     call = np.isin(channel, CALL_CHANNELS)
     left = t["voicemail_left"].to_numpy(dtype=bool)
     heard = t["voicemail_heard"].to_numpy(dtype=bool)

@@ -39,13 +39,14 @@ taken from it (``Tables.touch_level`` is False).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.ingest.log import CALL_CHANNELS, Chosen
+from sim.ingest.log import CALL_CHANNELS, Chosen, names
 from sim.ingest.times import business_days, epoch_monday, local_parts
 from sim.model.channels import Channel
 from sim.model.outcomes import PROSPECT_COLUMNS, RESPONSE_LABELS, Result, Status
@@ -88,6 +89,8 @@ or never (``docs/model.md`` 4.9)."""
 """Business days between touches when the export does not say (the prospects format)."""
 UNKNOWN = "unknown"
 STATUS_NAMES = pd.Index([s.name for s in Status], dtype=object)
+CHANNEL_NAMES = tuple(c.name for c in Channel)
+RESULT_NAMES = tuple(r.name for r in Result)
 
 
 @dataclass
@@ -121,10 +124,10 @@ def build(chosen: Chosen, strategy: str, tz: str) -> Tables:
     log = log.reset_index(drop=True)
     enrol = chosen.enrolments
     ids = pd.Index(pd.unique(np.concatenate([
-        log["prospect_id"].astype(str).to_numpy(dtype=object),
-        np.asarray([] if enrol is None else enrol["prospect_id"].astype(str), dtype=object),
+        names(log["prospect_id"]),
+        np.asarray([] if enrol is None else names(enrol["prospect_id"]), dtype=object),
     ])))  # fmt: skip
-    code = ids.get_indexer(log["prospect_id"].astype(str))
+    code = ids.get_indexer(names(log["prospect_id"]))
     dates, minutes = local_parts(log["at"], tz)
     arrivals = None
     if enrol is not None and len(enrol) and enrol["arrived_at"].notna().any():
@@ -143,7 +146,7 @@ def build(chosen: Chosen, strategy: str, tz: str) -> Tables:
     if has_reply.any():
         rd, _ = local_parts(replied[has_reply], tz)
         reply_day[has_reply] = np.maximum(business_days(rd, epoch), day[has_reply])
-    out = log["direction"].astype(str).to_numpy() == "outbound"
+    out = names(log["direction"]) == "outbound"
     touches = _touches(log[out], code[out], day[out], minutes[out], reply_day[out], strategy)
     inbound = log[~out]
     contacts = _answer(touches, inbound, code[~out], day[~out], minutes[~out])
@@ -151,7 +154,7 @@ def build(chosen: Chosen, strategy: str, tz: str) -> Tables:
     arrival = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(arrival, code, day)
     if arrivals is not None:
-        a_code = ids.get_indexer(arrivals["prospect_id"].astype(str))
+        a_code = ids.get_indexer(names(arrivals["prospect_id"]))
         np.minimum.at(arrival, a_code, business_days(arrival_dates, epoch))
     arrival = np.where(arrival == np.iinfo(np.int64).max, 0, arrival)
     prospects = _prospects(strategy, len(ids), touches, contacts, arrival)
@@ -163,8 +166,8 @@ def _touches(
     log: pd.DataFrame, code: NDArray[np.int64], day: NDArray[np.int64],
     minute: NDArray[np.int64], reply_day: NDArray[np.int64], strategy: str,
 ) -> pd.DataFrame:  # fmt: skip
-    channel = log["channel"].astype(str).to_numpy()
-    outcome = log["outcome"].astype(str).to_numpy()
+    channel = names(log["channel"])
+    outcome = names(log["outcome"])
     call = np.isin(channel, CALL_CHANNELS)
     result = np.empty(len(log), dtype=object)
     vm = np.zeros(len(log), dtype=bool)
@@ -181,19 +184,18 @@ def _touches(
     duration = log["duration_s"].to_numpy(dtype=float)
     step = log["step"].to_numpy(dtype=float)
     frame = pd.DataFrame({
-        "strategy": strategy,
+        "strategy": coded(np.full(len(log), strategy, dtype=object), [strategy]),
         "prospect": code.astype(np.int64),
         "attempt": attempt.astype(np.int64),
         "day": day.astype(np.int64),
         "minute": minute.astype(np.int64),
-        "channel": channel,
-        "template": np.where(np.isnan(step), "", "step-" + pd.Series(step).fillna(0)
-                             .astype(np.int64).astype(str).to_numpy()),
-        "result": result,
+        "channel": coded(channel, CHANNEL_NAMES),
+        "template": _templates(step),
+        "result": coded(result, RESULT_NAMES),
         "voicemail_left": vm,
         "voicemail_heard": np.zeros(len(log), dtype=bool),
         "read_day": np.where(read, response_day, np.nan).astype(float),
-        "response": response,
+        "response": coded(response, RESPONSE_LABELS),
         "opted_out": opted,
         "rep_minutes": np.where(call, np.nan_to_num(duration) / 60, 0.0),
         "cost": 0.0,
@@ -205,6 +207,18 @@ def _touches(
     return frame
 
 
+def coded(values: NDArray[np.object_], categories: Sequence[str]) -> pd.Categorical:
+    """Text values as a categorical over known categories (no per-element string objects)."""
+    return pd.Categorical(values, categories=pd.Index(list(categories), dtype=object))
+
+
+def _templates(step: NDArray[np.float64]) -> pd.Categorical:
+    """``step-N`` per touch ("" outside the steps), built per distinct step."""
+    uniq, inverse = np.unique(np.nan_to_num(step, nan=0).astype(np.int64), return_inverse=True)
+    labels = [f"step-{k}" if k > 0 else "" for k in uniq.tolist()]
+    return pd.Categorical.from_codes(inverse.ravel(), categories=pd.Index(labels, dtype=object))
+
+
 def _answer(
     touches: pd.DataFrame, inbound: pd.DataFrame, code: NDArray[np.int64],
     day: NDArray[np.int64], minute: NDArray[np.int64],
@@ -214,26 +228,28 @@ def _answer(
     columns = ["prospect", "day", "before", "outcome"]
     if not len(inbound):
         return pd.DataFrame({c: pd.Series(dtype=np.int64) for c in columns})
-    outcome = inbound["outcome"].astype(str).to_numpy()
+    outcome = names(inbound["outcome"])
     ins = pd.DataFrame({
         "prospect": code.astype(np.int64),
         "day": day.astype(np.int64),
         "t": day.astype(np.int64) * 1440 + minute.astype(np.int64),
-        "channel": inbound["channel"].astype(str).to_numpy(),
+        "channel": names(inbound["channel"]),
         "outcome": outcome,
         "rank": [PRIORITY.index(o) if o in PRIORITY else len(PRIORITY) for o in outcome],
         "n": np.arange(len(inbound)),
     }).sort_values("t", kind="stable")  # fmt: skip
-    outs = (
-        touches[["prospect", "attempt", "channel"]]
-        .assign(
-            t=touches["day"].to_numpy(dtype=np.int64) * 1440 + touches["minute"].to_numpy(np.int64),
-            touch=np.arange(len(touches)),
-        )
-        .sort_values("t", kind="stable")
-    )
+    outs = pd.DataFrame(
+        {
+            "prospect": touches["prospect"].to_numpy(dtype=np.int64),
+            "attempt": touches["attempt"].to_numpy(dtype=np.int64),
+            "channel": names(touches["channel"]),
+            "t": touches["day"].to_numpy(dtype=np.int64) * 1440
+            + touches["minute"].to_numpy(np.int64),
+            "touch": np.arange(len(touches)),
+        }
+    ).sort_values("t", kind="stable")
     # the latest call, the latest touch on the record's channel and the latest of all
-    calls = outs[np.isin(outs["channel"].to_numpy(), CALL_CHANNELS)]
+    calls = outs[np.isin(outs["channel"].to_numpy(dtype=object), CALL_CHANNELS)]
     latest = {
         key: pd.merge_asof(ins, frame[["t", "prospect", *by, "touch"]], on="t",
                            by=["prospect", *by], direction="backward").sort_values("n")
@@ -246,7 +262,7 @@ def _answer(
     is_call = np.isin(ins["channel"].to_numpy(), CALL_CHANNELS)
     meeting = ins["outcome"].to_numpy() == "meeting_booked"
     vm = touches["voicemail_left"].to_numpy(dtype=bool)
-    response = touches["response"].to_numpy(dtype=object)
+    response = names(touches["response"])
     silent = np.isin(response, ["none", "ignore"])
     open_ = silent | (response == "positive")
     t_day = touches["day"].to_numpy(dtype=np.int64)
@@ -282,12 +298,18 @@ def _apply_answers(touches: pd.DataFrame, answered: pd.DataFrame) -> None:
     idx = answered["touch"].to_numpy(dtype=np.int64)
     outcome = answered["outcome"].to_numpy()
     day = answered["day"].to_numpy(dtype=np.int64)
-    is_call = np.isin(touches["channel"].to_numpy()[idx], CALL_CHANNELS)
+    is_call = np.isin(names(touches["channel"])[idx], CALL_CHANNELS)
     resp = np.array([MESSAGE_RESULT[o][2] if o in MESSAGE_RESULT else "ignore" for o in outcome],
                     dtype=object)  # fmt: skip
 
     def put(column: str, rows: NDArray[np.int64], value: object, dtype: object) -> None:
-        col = touches[column].to_numpy(dtype=dtype).copy()  # type: ignore[call-overload]
+        series = touches[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            labels = names(series)
+            labels[rows] = value
+            touches[column] = coded(labels, list(series.cat.categories))
+            return
+        col = series.to_numpy(dtype=dtype).copy()  # type: ignore[call-overload]
         col[rows] = value
         touches[column] = col
 
@@ -360,7 +382,7 @@ def _prospects(
     frame = pd.DataFrame({
         "strategy": strategy,
         "prospect": np.arange(n, dtype=np.int64),
-        "segment": UNKNOWN,
+        "segment": coded(np.full(n, UNKNOWN, dtype=object), [UNKNOWN]),
         "outcome": pd.Categorical.from_codes(status, categories=STATUS_NAMES),
         "meeting": meeting,
         "won": np.zeros(n, dtype=bool),
@@ -390,8 +412,8 @@ def _prospects(
 def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
     """The tables of the ``prospects`` format (see the module's docstring)."""
     n = len(outcomes)
-    ids = pd.Index(outcomes["prospect_id"].astype(str).to_numpy(dtype=object))
-    end = outcomes["outcome"].astype(str).to_numpy()
+    ids = pd.Index(names(outcomes["prospect_id"]))
+    end = names(outcomes["outcome"])
     attempts = outcomes["attempts"].to_numpy(dtype=np.int64)
     first_contact = outcomes["first_contact_attempt"].to_numpy(dtype=float)
     arrived = outcomes["arrived_at"]
@@ -405,7 +427,7 @@ def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
     reached = met | np.isin(end, ["no", "not_now"]) | ~np.isnan(first_contact)
     contact_at = np.where(np.isnan(first_contact), np.where(reached, attempts, np.nan),
                           first_contact)  # fmt: skip
-    channel = outcomes["channel"].fillna("email").astype(str).to_numpy()
+    channel = np.where(outcomes["channel"].isna(), "email", names(outcomes["channel"]))
     p = np.repeat(np.arange(n), attempts)
     attempt = np.concatenate([np.arange(1, k + 1) for k in attempts]) if n else np.zeros(0, int)
     ending = attempt == np.repeat(np.where(np.isnan(contact_at), -1, contact_at), attempts)
@@ -421,10 +443,12 @@ def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
     day = arrival[p] + (attempt - 1) * SPACING
     touches = pd.DataFrame({
         "strategy": strategy, "prospect": p.astype(np.int64), "attempt": attempt.astype(np.int64),
-        "day": day.astype(np.int64), "minute": 600, "channel": ch, "template": "",
-        "result": result, "voicemail_left": False, "voicemail_heard": False,
+        "day": day.astype(np.int64), "minute": 600, "channel": coded(ch, CHANNEL_NAMES),
+        "template": _templates(attempt.astype(float)),
+        "result": coded(result, RESULT_NAMES), "voicemail_left": False, "voicemail_heard": False,
         "read_day": np.where(result == "read", day, np.nan).astype(float),
-        "response": response, "opted_out": opted, "rep_minutes": 0.0, "cost": 0.0,
+        "response": coded(response, RESPONSE_LABELS), "opted_out": opted, "rep_minutes": 0.0,
+        "cost": 0.0,
         "step": attempt.astype(float),
     })  # fmt: skip
     status = np.full(n, Status.open.value)
@@ -433,7 +457,8 @@ def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
                     ("won", Status.meeting)):  # fmt: skip
         status[end == name] = s
     prospects = pd.DataFrame({
-        "strategy": strategy, "prospect": np.arange(n, dtype=np.int64), "segment": UNKNOWN,
+        "strategy": strategy, "prospect": np.arange(n, dtype=np.int64),
+        "segment": coded(np.full(n, UNKNOWN, dtype=object), [UNKNOWN]),
         "outcome": pd.Categorical.from_codes(status, categories=STATUS_NAMES),
         "meeting": met, "won": end == "won", "reached": reached, "said_no": end == "no",
         "opted_out": end == "opted_out", "bought_elsewhere": False, "inbound": False,
@@ -451,9 +476,9 @@ def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
 def categorize(tables: Tables) -> None:
     """Code the touch log's channel, result and response as the run's categoricals do."""
     t = tables.touches
-    t["channel"] = pd.Categorical(t["channel"], categories=[c.name for c in Channel])
-    t["result"] = pd.Categorical(t["result"], categories=[r.name for r in Result])
-    t["response"] = pd.Categorical(t["response"], categories=list(RESPONSE_LABELS))
+    for column, categories in (("channel", CHANNEL_NAMES), ("result", RESULT_NAMES),
+                               ("response", RESPONSE_LABELS)):  # fmt: skip
+        t[column] = coded(names(t[column]), categories)
 
 
 __all__ = ["SPACING", "Tables", "build", "categorize", "from_outcomes"]

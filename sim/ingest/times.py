@@ -93,7 +93,7 @@ def _naive(values: pd.Series) -> pd.Series:
 def local_parts(at: pd.Series, tz: str) -> tuple[NDArray[np.datetime64], NDArray[np.int64]]:
     """Each UTC timestamp's date and minute after midnight in the team's time zone."""
     local = at.dt.tz_convert(tz)
-    dates = local.dt.tz_localize(None).dt.floor("D").to_numpy(dtype="datetime64[D]")
+    dates = local.dt.tz_localize(None).to_numpy().astype("datetime64[D]")
     minutes = (local.dt.hour * 60 + local.dt.minute).to_numpy(dtype=np.int64)
     return dates, minutes
 

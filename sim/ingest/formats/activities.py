@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.ingest.formats.base import Adapter, Synthetic
 from sim.ingest.formats.common import iso, numbers, personal, required_values, text
-from sim.ingest.log import Export, concat, make_log
+from sim.ingest.log import Export, concat, make_log, names
 from sim.ingest.source import Column, read_table
 from sim.ingest.times import parse_times
 from sim.ingest.vocab import DIRECTIONS, OUTCOMES, Mapping, Vocabulary
@@ -83,11 +83,11 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     log = run.log
     out = log[["prospect_id"]].copy()
     out["timestamp"] = iso(log["at"], tz).to_numpy()
-    out["channel"] = log["channel"].astype(str).to_numpy()
+    out["channel"] = names(log["channel"])
     out["step"] = log["step"].astype("Int64").to_numpy()
-    out["outcome"] = log["outcome"].astype(str).to_numpy()
-    out["sequence"] = log["sequence"].astype(str).to_numpy()
-    out["direction"] = log["direction"].astype(str).to_numpy()
+    out["outcome"] = names(log["outcome"])
+    out["sequence"] = names(log["sequence"])
+    out["direction"] = names(log["direction"])
     out["duration_s"] = log["duration_s"].round().astype("Int64").to_numpy()
     out["responded_at"] = iso(log["responded_at"], tz).to_numpy()
     people = personal(out["prospect_id"].to_numpy(dtype=object))

@@ -89,7 +89,7 @@ def text(table: Table, column: str, fill: str = "") -> NDArray[np.object_]:
     """A column as text (``fill`` where empty or absent)."""
     if column not in table.frame:
         return np.full(len(table.frame), fill, dtype=object)
-    return np.asarray(table.frame[column].astype(object).fillna(fill).astype(str), dtype=object)
+    return np.asarray(table.frame[column].to_numpy(dtype=object, na_value=fill), dtype=object)
 
 
 def required_values(table: Table, column: str, what: str) -> None:

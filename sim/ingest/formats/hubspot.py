@@ -40,7 +40,7 @@ from sim.ingest.formats.labels import (
     REPLY_SENTIMENTS,
     SENTIMENT_OF,
 )
-from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log
+from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log, names
 from sim.ingest.source import Column, Table, present, read_table
 from sim.ingest.times import parse_times
 from sim.ingest.vocab import DIRECTIONS, OUTCOME_TARGETS, Mapping, Vocabulary
@@ -177,7 +177,7 @@ def read(files: list[Path], mapping: Mapping, tz: str) -> Export:
 
 def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     log = run.log
-    outcome = log["outcome"].astype(str).to_numpy()
+    outcome = names(log["outcome"])
     at = pd.to_datetime(log["at"], utc=True)
     later = pd.to_datetime(log["responded_at"], utc=True).fillna(at + pd.Timedelta(hours=1))
 
@@ -189,14 +189,14 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     seq = log["sequence"].astype(str).map(seq_ids).to_numpy()
     step = log["step"].astype("Int64").astype(object).to_numpy()
     pid = log["prospect_id"].to_numpy(dtype=object)
-    call = np.isin(log["channel"].astype(str).to_numpy(), CALL_CHANNELS)
+    call = np.isin(names(log["channel"]), CALL_CHANNELS)
     picked = ~np.isin(outcome, ["no_answer", "busy", "voicemail_left"])
     disposition = [DISPOSITION_OF.get(o, "") for o in outcome]
     calls = pd.DataFrame({
         "hs_object_id": np.arange(call.sum()) + 1, "associations.contacts": pid[call],
         "hs_timestamp": iso(at, tz).to_numpy()[call], "hs_sequence_id": seq[call],
         "hs_sequence_step_order": step[call],
-        "hs_call_direction": np.char.upper(log["direction"].astype(str).to_numpy(dtype=str))[call],
+        "hs_call_direction": np.char.upper(names(log["direction"]).astype(str))[call],
         "hs_call_status": np.where(outcome == "busy", "BUSY", np.where(
             picked | (outcome == "voicemail_left"), "COMPLETED", "NO_ANSWER"))[call],
         "hs_call_disposition": np.asarray(disposition, dtype=object)[call],
@@ -204,7 +204,7 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
         "hs_call_to_number": personal(pid)["phone"].to_numpy()[call],
     })  # fmt: skip
     mail = (log["channel"].astype(str) == "email").to_numpy() & ~call
-    touch = mail & (log["direction"].astype(str).to_numpy() == "outbound")
+    touch = mail & (names(log["direction"]) == "outbound")
     said = touch & np.isin(outcome, ["replied_positive", "replied_negative", "not_now",
                                      "opted_out"])  # fmt: skip
     booked = touch & (outcome == "meeting_booked")

@@ -46,7 +46,7 @@ from sim.ingest.formats.labels import (
     REPLY_SENTIMENTS,
     SENTIMENT_OF,
 )
-from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log
+from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log, names
 from sim.ingest.source import Column, Table, present, read_table
 from sim.ingest.times import parse_times
 from sim.ingest.vocab import DIRECTIONS, OUTCOME_TARGETS, OUTCOMES, Mapping, Vocabulary
@@ -170,8 +170,8 @@ def read(files: list[Path], mapping: Mapping, tz: str) -> Export:
     )
     log = concat([f.drop(columns="step_id") for f in frames])
     if len(log):
-        log["step"] = rank_steps(log["prospect_id"].astype(str).to_numpy(dtype=object),
-                                 log["sequence"].astype(str).to_numpy(dtype=object), log["at"],
+        log["step"] = rank_steps(names(log["prospect_id"]),
+                                 names(log["sequence"]), log["at"],
                                  np.asarray(ids, dtype=object))  # fmt: skip
     return Export("outreach", list(files), log, mapping, notes=notes)
 
@@ -188,7 +188,7 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     seq_ids[""] = ""
     seq = log["sequence"].astype(str).map(seq_ids).to_numpy()
     steps = step_ids(log)
-    outcome = log["outcome"].astype(str).to_numpy()
+    outcome = names(log["outcome"])
     at = pd.to_datetime(log["at"], utc=True)
     later = pd.to_datetime(log["responded_at"], utc=True).fillna(at + pd.Timedelta(hours=1))
     fmt = "%Y-%m-%dT%H:%M:%S.000Z"
@@ -215,7 +215,7 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
         "subject": "Quick question",
         "toRecipients": m(people["email"].to_numpy()),
     })  # fmt: skip
-    call = np.isin(log["channel"].astype(str).to_numpy(), CALL_CHANNELS)
+    call = np.isin(names(log["channel"]), CALL_CHANNELS)
 
     def c(col: Any) -> NDArray[Any]:
         return np.asarray(col)[call]
@@ -226,7 +226,7 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     calls = pd.DataFrame({
         "id": np.arange(call.sum()) + 1,
         "prospectId": c(log["prospect_id"].to_numpy()), "sequenceId": c(seq),
-        "sequenceStepId": c(steps), "direction": c(log["direction"].astype(str).to_numpy()),
+        "sequenceStepId": c(steps), "direction": c(names(log["direction"])),
         "outcome": c(np.where(picked, "Answered", "Not Answered")),
         "callDisposition": c(np.array([DISPOSITION_OF.get(o, "") for o in outcome], dtype=object)),
         "dialedAt": c(iso(at, "UTC", fmt).to_numpy()),

@@ -35,7 +35,7 @@ from sim.ingest.formats.common import (
     text,
 )
 from sim.ingest.formats.labels import CALL_DISPOSITIONS, DISPOSITION_OF
-from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log
+from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log, names
 from sim.ingest.source import Column, Table, present, read_table
 from sim.ingest.times import parse_times
 from sim.ingest.vocab import DIRECTIONS, OUTCOME_TARGETS, Mapping, Vocabulary
@@ -124,8 +124,8 @@ def read(files: list[Path], mapping: Mapping, tz: str) -> Export:
     ids = np.concatenate([f["step_id"].to_numpy(dtype=object) for f in frames])
     log = concat([f.drop(columns="step_id") for f in frames])
     if len(log):
-        log["step"] = rank_steps(log["prospect_id"].astype(str).to_numpy(dtype=object),
-                                 log["sequence"].astype(str).to_numpy(dtype=object), log["at"],
+        log["step"] = rank_steps(names(log["prospect_id"]),
+                                 names(log["sequence"]), log["at"],
                                  np.asarray(ids, dtype=object))  # fmt: skip
     return Export("salesforce", list(files), log, mapping)
 
@@ -139,10 +139,10 @@ TYPE_OF = {
 
 def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     log = run.log
-    outcome = log["outcome"].astype(str).to_numpy()
+    outcome = names(log["outcome"])
     at = pd.to_datetime(log["at"], utc=True)
     later = pd.to_datetime(log["responded_at"], utc=True).fillna(at + pd.Timedelta(hours=1))
-    call = np.isin(log["channel"].astype(str).to_numpy(), CALL_CHANNELS)
+    call = np.isin(names(log["channel"]), CALL_CHANNELS)
     steps = log["step"].to_numpy(dtype=float)
     step_id = np.where(
         np.isnan(steps), "", "a1B" + (7000 - 11 * np.nan_to_num(steps)).astype(int).astype(str)
@@ -160,7 +160,7 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
             dtype=str)), ""),
         "CallDisposition": np.where(call, [DISPOSITION_OF.get(o, "") for o in outcome], ""),
         "CallDurationInSeconds": np.where(call, log["duration_s"].fillna(0).round(), np.nan),
-        "ActionCadenceName": log["sequence"].astype(str).to_numpy(),
+        "ActionCadenceName": names(log["sequence"]),
         "ActionCadenceStepId": step_id,
         "Description": "Spoke with " + personal(log["prospect_id"].to_numpy(dtype=object))[
             "first_name"].to_numpy(),

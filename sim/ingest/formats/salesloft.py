@@ -44,7 +44,7 @@ from sim.ingest.formats.labels import (
     REPLY_SENTIMENTS,
     SENTIMENT_OF,
 )
-from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log
+from sim.ingest.log import CALL_CHANNELS, Export, concat, make_log, names
 from sim.ingest.source import Column, Table, present, read_table
 from sim.ingest.times import parse_times
 from sim.ingest.vocab import DIRECTIONS, OUTCOME_TARGETS, Mapping, Vocabulary
@@ -171,7 +171,7 @@ def read(files: list[Path], mapping: Mapping, tz: str) -> Export:
 
 def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     log = run.log
-    outcome = log["outcome"].astype(str).to_numpy()
+    outcome = names(log["outcome"])
     at = iso(log["at"], tz)
     step = log["step"].astype("Int64").to_numpy()
     people = personal(log["prospect_id"].to_numpy(dtype=object))
@@ -180,7 +180,7 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     emails = pd.DataFrame({
         "id": np.arange(mail.sum()) + 1,
         "personId": log["prospect_id"].to_numpy()[mail],
-        "cadence": log["sequence"].astype(str).to_numpy()[mail], "step": step[mail],
+        "cadence": names(log["sequence"])[mail], "step": step[mail],
         "sentAt": at.to_numpy()[mail],
         "status": np.where(outcome == "bounced", "bounced", "delivered")[mail],
         "bounced": np.where(outcome == "bounced", "true", "false")[mail],
@@ -193,19 +193,19 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
         "to": people["email"].to_numpy()[mail],
         "subject": "Following up",
     })  # fmt: skip
-    call = np.isin(log["channel"].astype(str).to_numpy(), CALL_CHANNELS)
+    call = np.isin(names(log["channel"]), CALL_CHANNELS)
     conversation = ~np.isin(outcome, ["no_answer", "busy", "voicemail_left"])
     calls = pd.DataFrame({
         "id": np.arange(call.sum()) + 1,
         "personId": log["prospect_id"].to_numpy()[call],
-        "cadence": log["sequence"].astype(str).to_numpy()[call], "step": step[call],
+        "cadence": names(log["sequence"])[call], "step": step[call],
         "createdAt": at.to_numpy()[call],
         "disposition": np.where(conversation, "Connected",
                                 [DISPOSITION_OF.get(o, "") for o in outcome])[call],
         "sentiment": np.where(conversation & (outcome != "connected"),
                               [DISPOSITION_OF.get(o, "") for o in outcome], "")[call],
         "duration": log["duration_s"].fillna(0).round().astype(int).to_numpy()[call],
-        "direction": log["direction"].astype(str).to_numpy()[call],
+        "direction": names(log["direction"])[call],
         "to": people["phone"].to_numpy()[call],
     })  # fmt: skip
     enrol = run.enrolments
