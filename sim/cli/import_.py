@@ -160,7 +160,8 @@ def summary_lines(result: Imported) -> list[str]:
     if result.files:
         folder = result.files[0].parent
         lines.append(f"wrote into {folder}: " + ", ".join(p.name for p in result.files))
-        lines.append(f"next: followup calibrate {folder / 'targets.yaml'}")
+        if result.measured:
+            lines.append(f"next: followup calibrate {folder / 'targets.yaml'}")
     return lines
 
 

@@ -148,12 +148,11 @@ def import_export(files: list[Path], options: ImportOptions) -> Imported:
     fit = holdout.fit if holdout is not None else tables
     measured, left = measure(fit)
     if not measured:
-        raise ScenarioError(", ".join(map(str, files)), [Problem("", None, (
-            "too little data: no statistic rests on enough observations; "
-            + "; ".join(left)))])  # fmt: skip
+        notes.append("too little data for a calibration: no statistic rests on enough "
+                     "observations, so no targets.yaml is written")  # fmt: skip
     held: list[Measured] = []
     if holdout is not None:
-        held, _ = measure(holdout.held, [m.candidate for m in measured], min_n=1)
+        held, _ = measure(holdout.held, [m.candidate for m in measured], min_n=1, min_events=0)
     return Imported(
         options, export, sequence, name, tables, holdout, measured, left, held,
         step_funnel(tables), cadence, notes,

@@ -2,7 +2,7 @@
 spacing, as a ``custom_strategies`` entry (``sim.strategy.cadence.CadenceSpec``).
 
 One phase, ``sequence``, with a step per sequence step that at least ``MIN_STEP_SHARE`` of the
-prospects reached (and at least ``MIN_STEP_TOUCHES`` touches):
+prospects reached (as many as the most-reached step had):
 
 - ``channel``: the channel used most at that step;
 - ``day``: the median, over the prospects who had both, of the business days from their first
@@ -35,7 +35,6 @@ from sim.ingest.tables import Tables
 from sim.strategy.cadence import CadenceSpec
 
 MIN_STEP_SHARE = 0.01
-MIN_STEP_TOUCHES = 5
 EARLIEST, LATEST = 5, 1430
 """The minutes a cadence's step may be timed at (00:05 to 23:50)."""
 
@@ -108,7 +107,7 @@ def reconstruct(tables: Tables, name: str, description: str) -> Reconstructed | 
     for k in sorted(reach.index):
         rows = step == k
         n = int(rows.sum())
-        if reach[k] < max(MIN_STEP_SHARE * base, 1) or n < MIN_STEP_TOUCHES:
+        if reach[k] < max(MIN_STEP_SHARE * base, 1):
             continue
         used, counts = np.unique(channel_of[rows], return_counts=True)
         channel = str(used[np.argmax(counts)])

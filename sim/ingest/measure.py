@@ -6,8 +6,9 @@ meeting, reach and opt-out rates (any export), and from a touch log the days to 
 response, the connect rate, the voicemail callbacks, the share of inbound meetings and, on
 each message channel used, the replies to the first message, the positive replies and the
 unsubscribes. A statistic is kept when it rests on at least ``MIN_N`` observations (prospects,
-dials, voicemails, meetings: what its ``Estimate.n`` counts); the others are listed with the
-reason. The same statistics, computed on the held-out prospects, are the holdout.
+dials, voicemails, meetings: what its ``Estimate.n`` counts) and, for a share, ``MIN_EVENTS``
+hits and misses; the others are listed with the reason. The same statistics, computed on the
+held-out prospects, are the holdout.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from sim.ingest.tables import Tables
 from sim.model.channels import MESSAGES
 
 MIN_N = 30
+MIN_EVENTS = 5
+"""A share is kept when at least this many of its observations are hits and as many misses
+(``value * n`` and ``(1 - value) * n``): a share of 1 in 4,000 says little, and its tiny
+standard error would make a calibration simulate the maximum of prospects to match it."""
 HOLDOUT_COLUMNS = [
     "label", "statistic", "attempt", "channel", "response", "value", "se", "n", "prospects",
     "window_days",
@@ -82,8 +87,9 @@ def compute(tables: Tables, candidate: Candidate) -> Estimate:
 
 
 def measure(
-    tables: Tables, wanted: list[Candidate] | None = None, min_n: int = MIN_N
-) -> tuple[list[Measured], list[str]]:
+    tables: Tables, wanted: list[Candidate] | None = None, min_n: int = MIN_N,
+    min_events: int = MIN_EVENTS,
+) -> tuple[list[Measured], list[str]]:  # fmt: skip
     """The statistics kept, and a line for each one left out (why)."""
     kept: list[Measured] = []
     left: list[str] = []
@@ -95,6 +101,13 @@ def measure(
             left.append(f"{c.label}: nothing in the export to compute it from")
         elif est.n < min_n or not math.isfinite(est.se):
             left.append(f"{c.label}: {est.n} observations (fewer than {min_n})")
+        elif (
+            CATALOGUE[c.statistic].unit == "share"
+            and min(est.value, 1 - est.value) * est.n < min_events
+        ):
+            events = round(min(est.value, 1 - est.value) * est.n)
+            left.append(f"{c.label}: {est.value:.2%} of {est.n:,} is {events} events (fewer "
+                        f"than {min_events})")  # fmt: skip
         else:
             kept.append(Measured(c, est))
     return kept, left

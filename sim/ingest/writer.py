@@ -5,7 +5,8 @@
   (the median prospect's business days from arrival to the export's last activity, at least
   the cadence's length; ``--horizon`` overrides), so that a simulation follows prospects as
   long as the export did;
-- ``targets.yaml``: ready for ``followup calibrate``: that scenario, the cadence as the
+- ``targets.yaml`` (unless no statistic rests on enough observations): ready for
+  ``followup calibrate``: that scenario, the cadence as the
   strategy, a target per statistic kept (value and standard error, from the prospects not
   held out) and ``source``: the format, the files (their SHA-256), the time zone, the
   sequence, the holdout and the mapping used. No ``free``: the calibration frees the
@@ -122,7 +123,10 @@ def write_import(
         "# the parameters that set these statistics' levels (add `free:` to choose them).\n"
     )
     text = header + yaml.safe_dump(targets, sort_keys=False, width=100, allow_unicode=True)
-    files.append(write_text_atomic(out / "targets.yaml", text))
+    if imp.measured:
+        files.append(write_text_atomic(out / "targets.yaml", text))
+    else:
+        (out / "targets.yaml").unlink(missing_ok=True)
     note = (
         f"# The cadence of {imp.sequence}, reconstructed by `{command}`.\n"
         "# Paste it under a scenario's custom_strategies (scenario.yaml has it already).\n"

@@ -37,6 +37,7 @@ from sim.ingest.formats.common import counts, iso, numbers, personal, required_v
 from sim.ingest.formats.labels import (
     CALL_DISPOSITIONS,
     DISPOSITION_OF,
+    NO_REPLY,
     REPLY_SENTIMENTS,
     SENTIMENT_OF,
 )
@@ -136,7 +137,8 @@ def _objects(table: Table, mapping: Mapping, tz: str, i: int) -> tuple[pd.DataFr
                                          has_sentiment).astype(object))  # fmt: skip
     touch = is_mail & (way == "outbound")
     outcome[touch] = sent[touch]
-    outcome[reply] = np.where(has_sentiment, sentiment, "replied_negative")[reply]
+    said = np.where(has_sentiment, sentiment, "replied_negative")
+    outcome[reply] = np.where(np.isin(said, NO_REPLY), "skip", said)[reply]  # auto-replies
     direction[reply] = "inbound"
     # meetings: booked by the latest touch
     met = np.asarray(mapping.apply(table, "hs_meeting_outcome", "hs_meeting_outcome",

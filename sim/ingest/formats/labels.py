@@ -70,6 +70,10 @@ REPLY_SENTIMENTS = {
 """The sentiment of an email reply. An out-of-office auto-reply is no reply (the email was
 delivered, nothing more is known); a neutral reply ("thanks") is the model's no decision."""
 
+NO_REPLY = ("sent", "opened", "connected")
+"""Sentiments that mean nothing was said: the email's outcome is what it was without the
+reply (opened when it was opened), and a reply recorded on its own is left out."""
+
 CHANNEL_WORDS = {
     "call": "call_desk",
     "phone": "call_desk",

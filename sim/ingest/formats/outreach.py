@@ -43,6 +43,7 @@ from sim.ingest.formats.common import (
 from sim.ingest.formats.labels import (
     CALL_DISPOSITIONS,
     DISPOSITION_OF,
+    NO_REPLY,
     REPLY_SENTIMENTS,
     SENTIMENT_OF,
 )
@@ -105,10 +106,10 @@ def _mailings(table: Table, mapping: Mapping, tz: str, i: int) -> tuple[pd.DataF
     outcome = np.full(len(table.frame), "sent", dtype=object)
     outcome[opened] = "opened"
     outcome[bounced.notna().to_numpy()] = "bounced"
-    did_reply = replied.notna().to_numpy()
-    outcome[did_reply] = np.where(has_sentiment[did_reply],
-                                  np.asarray(sentiment.astype(object))[did_reply],
-                                  "replied_negative")  # fmt: skip
+    did_reply = replied.notna().to_numpy().copy()
+    said = np.where(has_sentiment, np.asarray(sentiment.astype(object)), "replied_negative")
+    did_reply &= ~np.isin(said, NO_REPLY)  # an auto-reply is no reply
+    outcome[did_reply] = said[did_reply]
     outcome[unsubscribed.notna().to_numpy()] = "opted_out"
     notes = []
     unsure = int((did_reply & ~has_sentiment).sum())

@@ -41,6 +41,7 @@ from sim.ingest.formats.common import (
 from sim.ingest.formats.labels import (
     CALL_DISPOSITIONS,
     DISPOSITION_OF,
+    NO_REPLY,
     REPLY_SENTIMENTS,
     SENTIMENT_OF,
 )
@@ -110,7 +111,9 @@ def _emails(table: Table, mapping: Mapping, tz: str, i: int) -> tuple[pd.DataFra
     has_sentiment = present(table, "replySentiment")
     sentiment = np.asarray(mapping.apply(table, "replySentiment", "replySentiment",
                                          has_sentiment).astype(object))  # fmt: skip
-    outcome[replied] = np.where(has_sentiment[replied], sentiment[replied], "replied_negative")
+    said = np.where(has_sentiment, sentiment, "replied_negative")
+    replied &= ~np.isin(said, NO_REPLY)  # an auto-reply is no reply
+    outcome[replied] = said[replied]
     outcome[delivered & flags(table, "unsubscribed")] = "opted_out"
     notes = []
     unsure = int((replied & ~has_sentiment).sum())
