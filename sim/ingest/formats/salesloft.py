@@ -176,7 +176,7 @@ def write(run: Synthetic, folder: Path, tz: str) -> list[Path]:
     log = run.log
     outcome = names(log["outcome"])
     at = iso(log["at"], tz)
-    step = log["step"].astype("Int64").to_numpy()
+    step = log["step"].astype("Int64").astype(object).to_numpy()
     people = personal(log["prospect_id"].to_numpy(dtype=object))
     mail = (log["channel"].astype(str) == "email").to_numpy()
     reply = np.isin(outcome, ["replied_positive", "replied_negative", "not_now", "meeting_booked"])
