@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep bench-calibrate
-.PHONY: validate approximations pairing calibration-check clean
+.PHONY: validate approximations pairing calibration-check planted-import bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ bench-calibrate: $(STAMP)
 # 20 planted recoveries: the coverage of the 90% posterior intervals (fails outside binomial error)
 calibration-check: $(STAMP)
 	$(BIN)/python benchmarks/calibration_check.py --recoveries 20
+
+# the planted truth of `followup import`: every format written from a simulated team with known
+# parameters, imported, calibrated and checked on a holdout (fails when the intervals miss)
+planted-import: $(STAMP)
+	$(BIN)/python benchmarks/planted_import.py
+
+# a 1,000,000-row export imported: the time and the peak memory
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py
 
 validate: $(STAMP)
 	$(BIN)/python benchmarks/validate.py

@@ -281,6 +281,9 @@ class TargetsFile(Model):
     market: Market = Market()
     targets: list[TargetSpec] = Field(default_factory=list)
     fit: FitSettings = FitSettings()
+    source: dict[str, Any] = Field(default_factory=dict)
+    """Where the numbers came from, for the record (``followup import`` writes the export's
+    format, files, the outcome mapping used and the holdout); the fit does not read it."""
 
     @model_validator(mode="after")
     def _consistent(self) -> TargetsFile:

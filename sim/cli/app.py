@@ -1,6 +1,7 @@
 """The ``followup`` command line: run a scenario, trace one prospect, list the strategies,
 re-draw a run's charts, read its funnel, explore a scenario in the browser, sweep parameters
-and measure their sensitivity, calibrate a scenario to what is known about a market.
+and measure their sensitivity, calibrate a scenario to what is known about a market, import a
+team's own export and check a calibration on prospects it has not seen.
 
 Each command lives in its own module and imports the simulator only when it runs, so
 ``followup --help`` starts fast. Bad input (a scenario file with problems, an unknown
@@ -16,10 +17,12 @@ from sim.cli.calibrate import calibrate_command
 from sim.cli.charts import charts
 from sim.cli.explore import explore
 from sim.cli.funnel import funnel
+from sim.cli.import_ import import_command
 from sim.cli.run import run
 from sim.cli.strategies import list_strategies
 from sim.cli.sweep import sensitivity_command, sweep_command
 from sim.cli.trace import trace
+from sim.cli.validate import validate_command
 
 app = typer.Typer(
     name="followup",
@@ -37,3 +40,5 @@ app.command("strategies")(list_strategies)
 app.command("sweep")(sweep_command)
 app.command("sensitivity")(sensitivity_command)
 app.command("calibrate")(calibrate_command)
+app.command("import")(import_command)
+app.command("validate")(validate_command)

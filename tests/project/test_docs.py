@@ -210,8 +210,10 @@ def run_page(page: Path, cwd: Path) -> list[str]:
 
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working folder with the shipped scenarios, as the repository's folder has them."""
+    """A working folder with the shipped scenarios and examples, as the repository's folder
+    has them."""
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     return tmp_path
