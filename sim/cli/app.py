@@ -1,6 +1,7 @@
 """The ``followup`` command line: run a scenario, trace one prospect, list the strategies,
 re-draw a run's charts, read its funnel, explore a scenario in the browser, sweep parameters
-and measure their sensitivity, calibrate a scenario to what is known about a market.
+and measure their sensitivity, calibrate a scenario to what is known about a market, and
+search for the best cadence under a team's constraints.
 
 Each command lives in its own module and imports the simulator only when it runs, so
 ``followup --help`` starts fast. Bad input (a scenario file with problems, an unknown
@@ -16,6 +17,7 @@ from sim.cli.calibrate import calibrate_command
 from sim.cli.charts import charts
 from sim.cli.explore import explore
 from sim.cli.funnel import funnel
+from sim.cli.optimize import optimize_command
 from sim.cli.run import run
 from sim.cli.strategies import list_strategies
 from sim.cli.sweep import sensitivity_command, sweep_command
@@ -37,6 +39,7 @@ app.command("strategies")(list_strategies)
 app.command("sweep")(sweep_command)
 app.command("sensitivity")(sensitivity_command)
 app.command("calibrate")(calibrate_command)
+app.command("optimize")(optimize_command)
 
 
 def main() -> None:
