@@ -105,7 +105,7 @@ def optimize(
             ev = Evaluator(market, store, run, on_done=bar.update)
             goal, constraints = problem.goal, problem.constraints
             records = run_search(problem.space, goal, constraints,
-                                 lambda c: ev.evaluate(c, sizes[0]), trials, seed,
+                                 lambda c: ev.submit(c, sizes[0]), trials, seed,
                                  problem.pareto, warm)  # fmt: skip
             standings = successive_halving(records, goal, constraints, ev.evaluate, sizes)
             pick = choose(standings, goal, constraints, sizes[-1])

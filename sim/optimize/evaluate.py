@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.random import SeedSequence
+from numpy.random import PCG64, Generator, SeedSequence
 
 from sim.calibrate.compare import draw_seed
 from sim.calibrate.store import Outcome, Store
@@ -48,6 +48,11 @@ def derived_seed(seed: int, name: str) -> int:
     """A 63-bit seed for one purpose of a search (``optimize:search``, ``optimize:confirm``)."""
     ss = SeedSequence(entropy=seed, spawn_key=(name_key(name),))
     return int(ss.generate_state(1, np.uint64)[0]) >> 1
+
+
+def derived_generator(seed: int, name: str) -> Generator:
+    """A generator for one purpose of a search (``optimize:posterior``), keyed like a seed."""
+    return Generator(PCG64(SeedSequence(entropy=seed, spawn_key=(name_key(name),))))
 
 
 @dataclass(frozen=True)
@@ -152,39 +157,56 @@ class Evaluator:
         self.ran = 0
         self.replayed = 0
         self.seconds = 0.0
+        self.inflight: dict[str, Future[Outcome] | None] = {}
 
     def evaluate(
         self, cadences: Sequence[tuple[str, CadenceSpec]], prospects: int
     ) -> list[Measured]:
-        jobs = [make_job(name, spec, self.market, prospects) for name, spec in cadences]
-        missing = list({j.key: j for j in jobs if self.store.get(j.key) is None}.values())
-        self.replayed += len(jobs) - len(missing)
-        if missing:
-            outcomes = self._run(missing)
-            self.store.put(outcomes)
-            self.ran += len(missing)
-            self.seconds += sum(o.seconds for o in outcomes)
-        if self.on_done is not None:
-            self.on_done(len(jobs))
-        out = []
-        for job in jobs:
-            found = self.store.get(job.key)
-            assert found is not None
-            if found.error is not None:
-                raise ScenarioError("<market>", [Problem("", None, found.error)])
-            out.append(measured(found, prospects))
-        return out
+        """The measures of ``cadences`` at ``prospects``, in order."""
+        return self.submit(cadences, prospects)()
 
-    def _run(self, jobs: list[Job]) -> list[Outcome]:
+    def submit(
+        self, cadences: Sequence[tuple[str, CadenceSpec]], prospects: int
+    ) -> Callable[[], list[Measured]]:
+        """Start the evaluations of ``cadences`` (on the executor; in this process they run
+        when the result is asked for) and return the function that waits for their measures.
+        Results must be asked for in the order of the submissions; an evaluation already
+        submitted and not yet stored is not submitted again."""
+        jobs = [make_job(name, spec, self.market, prospects) for name, spec in cadences]
+        new = [j for j in {j.key: j for j in jobs}.values()
+               if self.store.get(j.key) is None and j.key not in self.inflight]  # fmt: skip
+        self.replayed += len(jobs) - len(new)
         executor = self.runner.executor
-        if executor is None or len(jobs) == 1:
-            return [run_job(j) for j in jobs]
-        futures: list[Future[Outcome]] = [executor.submit(run_job, j) for j in jobs]
-        try:
-            return [f.result() for f in futures]
-        finally:
-            for f in futures:
-                f.cancel()
+        for j in new:
+            self.inflight[j.key] = executor.submit(run_job, j) if executor is not None else None
+
+        def result() -> list[Measured]:
+            outcomes = []
+            try:
+                for j in new:
+                    future = self.inflight.pop(j.key)
+                    outcomes.append(future.result() if future is not None else run_job(j))
+            finally:
+                for j in new:
+                    future = self.inflight.pop(j.key, None)
+                    if future is not None:
+                        future.cancel()
+            if outcomes:
+                self.store.put(outcomes)
+                self.ran += len(outcomes)
+                self.seconds += sum(o.seconds for o in outcomes)
+            if self.on_done is not None:
+                self.on_done(len(jobs))
+            out = []
+            for job in jobs:
+                found = self.store.get(job.key)
+                assert found is not None
+                if found.error is not None:
+                    raise ScenarioError("<market>", [Problem("", None, found.error)])
+                out.append(measured(found, prospects))
+            return out
+
+        return result
 
 
 __all__ = [

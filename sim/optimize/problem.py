@@ -19,15 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from sim.calibrate.compare import draw_rows, read_posterior
+from sim.calibrate.compare import read_posterior
 from sim.calibrate.space import apply_values
 from sim.io.errors import OptionError, Problem, ScenarioError, unknown_names
 from sim.io.loader import read_yaml, scenario_from_dict
 from sim.io.problems import problems_from
 from sim.model.scenario import Scenario
+from sim.optimize.evaluate import derived_generator
 from sim.optimize.objective import Constraints, Goal
 from sim.optimize.space import SearchSpace, spec_mapping
 from sim.strategy.cadence import CadenceSpec, structure_problems
@@ -75,7 +78,7 @@ class OptimizeProblem:
         if self.posterior is None:
             return [base]
         frame = read_posterior(self.posterior, self.scenario)
-        rows = draw_rows(frame, self.draws, seed)
+        rows = posterior_rows(frame, self.draws, seed)
         out = []
         for k, values in enumerate(rows.to_dict(orient="records")):
             data = apply_values(base, {str(p): float(v) for p, v in values.items()})
@@ -92,6 +95,18 @@ class OptimizeProblem:
             if name != PICK:
                 out[name] = CadenceSpec.model_validate(raw)
         return out
+
+
+def posterior_rows(frame: pd.DataFrame, draws: int, seed: int) -> pd.DataFrame:
+    """``draws`` parameter sets of a posterior sample, by weight (without replacement while
+    the sample has enough rows of positive weight), drawn with a generator of ``seed``'s own
+    (``optimize:posterior``): the search and the confirmation each draw their markets."""
+    weights = frame["weight"].to_numpy(dtype=float)
+    p = weights / weights.sum()
+    replace = draws > int(np.count_nonzero(p))
+    rng = derived_generator(seed, "optimize:posterior")
+    picked = rng.choice(len(frame), size=draws, replace=replace, p=p)
+    return frame.iloc[picked].drop(columns=["weight"]).reset_index(drop=True)
 
 
 def space_for(

@@ -1,9 +1,11 @@
 """The search: Optuna proposes cadences, each is evaluated cheaply (few prospects).
 
 Trials are asked for in batches of a fixed size (``BATCH``, whatever the number of workers),
-evaluated together on common random numbers and told back in the order they were asked, so
-the search is a function of the seed alone: the same trials on 1 worker or 20, and again on
-``--resume`` (where the store answers the trials already run). The constraints reach the
+evaluated together on common random numbers and told back in the order they were asked; the
+next batch is asked for while the last one runs (Optuna's constant liar counts the running
+trials), and told only after it. The order of asks and tells is fixed, so the search is a
+function of the seed alone: the same trials on 1 worker or 20, and again on ``--resume``
+(where the store answers the trials already run). The constraints reach the
 sampler as each constrained metric minus its cap (feasible when <= 0): through
 ``Trial.set_constraint`` (Optuna 5), or ``constraints_func`` where that is missing.
 
@@ -36,8 +38,10 @@ depend on it)."""
 POPULATION = 24
 """NSGA-II's population (``pareto``)."""
 
-Evaluate = Callable[[Sequence[tuple[str, CadenceSpec]]], list[Measured]]
-"""Measures of cadences (by name), evaluated together."""
+Pending = Callable[[], list[Measured]]
+"""Waits for the measures of a batch of cadences."""
+Submit = Callable[[Sequence[tuple[str, CadenceSpec]]], Pending]
+"""Starts the evaluation of cadences (by name) and returns what waits for their measures."""
 
 
 @dataclass(frozen=True)
@@ -59,19 +63,19 @@ class TrialRecord:
 
 
 STARTS: tuple[dict[str, Any], ...] = (
-    {"steps": 4, "s0_channel": "email", "s0_time": "10:00", "s0_value": True,
+    {"touches": 4, "steps": 4, "s0_channel": "email", "s0_time": "10:00", "s0_value": True,
      "s1_gap": 3, "s1_channel": "email", "s1_time": "10:00", "s1_value": False,
      "s2_gap": 3, "s2_channel": "email", "s2_time": "10:00", "s2_value": False,
      "s3_gap": 3, "s3_channel": "email", "s3_time": "10:00", "s3_value": False,
-     "cycles": 1, "vary": True, "breakup": "none", "then": "stop", "on_no": "stop",
+     "vary": True, "breakup": "none", "then": "stop", "on_no": "stop",
      "on_not_now": "continue"},
-    {"steps": 2, "s0_channel": "email", "s0_time": "10:00", "s0_value": True,
+    {"touches": 30, "steps": 2, "s0_channel": "email", "s0_time": "10:00", "s0_value": True,
      "s1_gap": 0, "s1_channel": "call_desk", "s1_time": "16:30", "s1_value": True,
-     "s1_voicemail": True, "cycles": 15, "cycle_gap": 4, "vary": True, "caller_id": "shown",
+     "s1_voicemail": True, "cycle_gap": 4, "vary": True, "caller_id": "shown",
      "breakup": "none", "then": "stop", "on_no": "stop", "on_not_now": "continue"},
-    {"steps": 2, "s0_channel": "call_cell", "s0_time": "11:30", "s0_value": False,
+    {"touches": 8, "steps": 2, "s0_channel": "call_cell", "s0_time": "11:30", "s0_value": False,
      "s0_voicemail": True, "s1_gap": 2, "s1_channel": "call_cell", "s1_time": "16:30",
-     "s1_value": False, "s1_voicemail": False, "cycles": 4, "cycle_gap": 2, "vary": True,
+     "s1_value": False, "s1_voicemail": False, "cycle_gap": 2, "vary": True,
      "caller_id": "shown", "breakup": "none", "then": "stop", "on_no": "stop",
      "on_not_now": "callback", "callback_channel": "call_cell"},
 )  # fmt: skip
@@ -83,7 +87,8 @@ def starts(space: SearchSpace) -> list[dict[str, Any]]:
     for start in STARTS:
         steps = int(start["steps"])
         channels = [start[f"s{i}_channel"] for i in range(steps)]
-        if steps <= space.max_steps and all(c in space.channels for c in channels):
+        if (steps <= space.max_steps and start["touches"] <= space.most_touches
+                and all(c in space.channels for c in channels)):  # fmt: skip
             out.append(dict(start))
     return out
 
@@ -136,17 +141,33 @@ def objectives(m: Measured, goal: Goal, pareto: bool) -> list[float]:
     return [value, m.values["rep_minutes_per_prospect"], m.values["opt_out_rate"]]
 
 
+def _tell(
+    study: Any,
+    pending: tuple[list[Any], list[dict[str, Any]], list[CadenceSpec], Pending],
+    goal: Goal,
+    constraints: Constraints,
+    pareto: bool,
+) -> list[TrialRecord]:
+    batch, params, specs, handle = pending
+    out = []
+    for trial, p, spec, m in zip(batch, params, specs, handle(), strict=True):
+        _constrain(trial, constraints, m)
+        study.tell(trial, objectives(m, goal, pareto))
+        out.append(TrialRecord(trial.number, p, spec, m))
+    return out
+
+
 def run_search(
     space: SearchSpace,
     goal: Goal,
     constraints: Constraints,
-    evaluate: Evaluate,
+    submit: Submit,
     trials: int,
     seed: int,
     pareto: bool = False,
     warm: bool = True,
 ) -> list[TrialRecord]:
-    """``trials`` trials, each evaluated by ``evaluate`` (cheaply), in the order asked; with
+    """``trials`` trials, each evaluated through ``submit`` (cheaply), in the order asked; with
     ``warm``, the first ones are the library's shapes (``STARTS``)."""
     import optuna
 
@@ -160,19 +181,25 @@ def run_search(
     for start in starts(space)[:trials] if warm else []:
         study.enqueue_trial(start, skip_if_exists=True)
     done: list[TrialRecord] = []
-    while len(done) < trials:
+    pending: tuple[list[Any], list[dict[str, Any]], list[CadenceSpec], Pending] | None = None
+    asked = 0
+    while asked < trials:
+        # the next batch is asked for while the last one is evaluated (the sampler counts the
+        # running trials as it does with any worker count: constant liar)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             warnings.simplefilter("ignore", UserWarning)
-            batch = [study.ask() for _ in range(min(BATCH, trials - len(done)))]
+            batch = [study.ask() for _ in range(min(BATCH, trials - asked))]
             params = [suggest(t, space) for t in batch]
+        asked += len(batch)
         specs = [build(p, space, describe_params(p, space)) for p in params]
         names = [f"trial-{t.number}" for t in batch]
-        measures = evaluate(list(zip(names, specs, strict=True)))
-        for trial, p, spec, m in zip(batch, params, specs, measures, strict=True):
-            _constrain(trial, constraints, m)
-            study.tell(trial, objectives(m, goal, pareto))
-            done.append(TrialRecord(trial.number, p, spec, m))
+        handle = submit(list(zip(names, specs, strict=True)))
+        if pending is not None:
+            done += _tell(study, pending, goal, constraints, pareto)
+        pending = (batch, params, specs, handle)
+    if pending is not None:
+        done += _tell(study, pending, goal, constraints, pareto)
     return done
 
 

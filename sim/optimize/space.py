@@ -1,10 +1,14 @@
 """The search space: the library's own cadence language, as Optuna parameters.
 
-A candidate is a pattern of 1 to ``MAX_STEPS`` touches (each with its gap in business days
-after the one before, its channel, its time of day, value or not, a voicemail or not for a
-call), repeated ``cycles`` times with a pause between cycles, new words at every touch or the
-same ones, the caller ID shown or blocked, an optional break-up message after the last cycle,
-and what happens next: stop, or a slow nurture touch every N business days. Stop rules: a
+A candidate is a number of touches (1 to ``MAX_TOUCHES``) made by a pattern of 1 to
+``MAX_STEPS`` touches (each with its gap in business days after the one before, its channel,
+its time of day, value or not, a voicemail or not for a call), repeated with a pause between
+cycles until that many touches are made (the last cycle cut short); new words at every touch
+or the same ones each cycle; the caller ID shown or blocked; an optional break-up message
+after the last touch; and what happens next: stop, or a slow nurture touch every N business
+days. The touches are written out as the steps of one phase (``sequence``), so the number of
+touches is one parameter the search can learn directly (on a log scale: 2 or 3 touches are
+as plausible a start as 20 or 30). Stop rules: a
 positive reply always stops the cadence; an explicit no stops it or sends the prospect to the
 nurture touch; a "not now" goes on, stops, or books a call on the day the prospect named
 (``start: callback``). With web leads (the scenario's ``leads`` block) the first touch may come
@@ -36,7 +40,8 @@ MAX_STEPS = 5
 """Touches in one cycle of the pattern."""
 MAX_GAP = 6
 """Business days between two touches of a cycle (0: the same day, later in the day)."""
-MAX_CYCLES = 20
+MAX_TOUCHES = 40
+"""Touches of the sequence (before a break-up and the nurture touches)."""
 MAX_CYCLE_GAP = 10
 """Business days between the last touch of a cycle and the first of the next."""
 NURTURE_EVERY = (5, 30)
@@ -57,7 +62,7 @@ MESSAGE_NAMES = frozenset(c.name for c in MESSAGES)
 class Trial(Protocol):
     """The part of ``optuna.Trial`` the space uses (so this module needs no Optuna import)."""
 
-    def suggest_int(self, name: str, low: int, high: int) -> int: ...
+    def suggest_int(self, name: str, low: int, high: int, *, log: bool = False) -> int: ...
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any: ...
 
@@ -97,6 +102,10 @@ class SearchSpace:
     def max_steps(self) -> int:
         return min(MAX_STEPS, self.max_touches or MAX_STEPS)
 
+    @property
+    def most_touches(self) -> int:
+        return min(MAX_TOUCHES, self.max_touches or MAX_TOUCHES)
+
 
 # -- asking a trial ----------------------------------------------------------------------------
 
@@ -104,8 +113,9 @@ class SearchSpace:
 def suggest(trial: Trial, space: SearchSpace) -> dict[str, Any]:
     """The parameters of one candidate, asked of ``trial`` (define-by-run)."""
     p: dict[str, Any] = {}
+    p["touches"] = trial.suggest_int("touches", 1, space.most_touches, log=True)
     p["steps"] = trial.suggest_int("steps", 1, space.max_steps)
-    for i in range(p["steps"]):
+    for i in range(min(p["steps"], p["touches"])):
         if i:
             p[f"s{i}_gap"] = trial.suggest_int(f"s{i}_gap", 0, MAX_GAP)
         channel = p[f"s{i}_channel"] = trial.suggest_categorical(f"s{i}_channel", space.channels)
@@ -115,12 +125,10 @@ def suggest(trial: Trial, space: SearchSpace) -> dict[str, Any]:
             p[f"s{i}_voicemail"] = trial.suggest_categorical(f"s{i}_voicemail", (False, True))
     if space.leads:
         p["first_after"] = trial.suggest_categorical("first_after", AFTER)
-    if space.max_touches is None or space.max_touches > p["steps"]:
-        p["cycles"] = trial.suggest_int("cycles", 1, MAX_CYCLES)
-        if p["cycles"] > 1:
-            p["cycle_gap"] = trial.suggest_int("cycle_gap", 1, MAX_CYCLE_GAP)
+    if p["touches"] > p["steps"]:
+        p["cycle_gap"] = trial.suggest_int("cycle_gap", 1, MAX_CYCLE_GAP)
     p["vary"] = trial.suggest_categorical("vary", (False, True))
-    if any(p[f"s{i}_channel"] in CALL_NAMES for i in range(p["steps"])):
+    if any(p[f"s{i}_channel"] in CALL_NAMES for i in range(pattern_size(p))):
         p["caller_id"] = trial.suggest_categorical("caller_id", ("shown", "blocked"))
     p["breakup"] = trial.suggest_categorical("breakup", ("none", "after"))
     if p["breakup"] == "after":
@@ -142,11 +150,16 @@ def suggest(trial: Trial, space: SearchSpace) -> dict[str, Any]:
 # -- parameters to a cadence -------------------------------------------------------------------
 
 
+def pattern_size(params: dict[str, Any]) -> int:
+    """Touches of the pattern (no more than the touches of the sequence)."""
+    return min(int(params["steps"]), int(params.get("touches", params["steps"])))
+
+
 def _step_days(params: dict[str, Any], times: Sequence[str]) -> list[tuple[int, str]]:
     """(day, time) of each step of a cycle. A step the same day as the one before but not
     later in the day moves to the next business day."""
     out: list[tuple[int, str]] = []
-    for i in range(int(params["steps"])):
+    for i in range(pattern_size(params)):
         time = str(params[f"s{i}_time"])
         if not i:
             out.append((0, time))
@@ -163,11 +176,16 @@ def build(params: dict[str, Any], space: SearchSpace, description: str = "") -> 
     blocked = params.get("caller_id") == "blocked"
     vary = bool(params.get("vary", False))
     after = int(params.get("first_after", 0) or 0)
+    pattern = _step_days(params, space.times)
+    period = pattern[-1][0] + int(params.get("cycle_gap", 1))
     steps = []
-    for i, (day, time) in enumerate(_step_days(params, space.times)):
+    for k in range(int(params.get("touches", len(pattern)))):
+        cycle, i = divmod(k, len(pattern))
+        day, time = pattern[i]
         channel = str(params[f"s{i}_channel"])
         step: dict[str, Any] = {
-            "day": day, "time": time, "channel": channel, "template": f"touch-{i + 1}",
+            "day": cycle * period + day, "time": time, "channel": channel,
+            "template": f"touch-{i + 1}",
         }  # fmt: skip
         if params.get(f"s{i}_value"):
             step["value"] = True
@@ -178,20 +196,15 @@ def build(params: dict[str, Any], space: SearchSpace, description: str = "") -> 
                 step["leave_voicemail"] = True
             if blocked:
                 step["block_caller_id"] = True
-        if i == 0 and after:
+        if k == 0 and after:
             step["after"] = after
         steps.append(step)
-    span = steps[-1]["day"]
-    cycles = int(params.get("cycles", 1))
     nurture = "nurture" in (params.get("then"), params.get("on_no"))
     after_sequence = "breakup" if params.get("breakup") == "after" else str(params["then"])
     sequence: dict[str, Any] = {
         "name": "sequence", "steps": steps, "then": after_sequence, "on_positive": "stop",
         "on_no": params.get("on_no", "stop"), "on_not_now": params.get("on_not_now", "continue"),
     }  # fmt: skip
-    if cycles > 1:
-        sequence["repeat_every"] = span + int(params["cycle_gap"])
-        sequence["cycles"] = cycles
     phases = [sequence]
     if params.get("breakup") == "after":
         phases.append({
@@ -233,10 +246,9 @@ def describe_params(params: dict[str, Any], space: SearchSpace) -> str:
         extra = "+vm" if params.get(f"s{i}_voicemail") else ""
         extra += "+value" if params.get(f"s{i}_value") else ""
         parts.append(f"d{day} {time} {channel}{extra}")
-    text = "; ".join(parts)
-    cycles = int(params.get("cycles", 1))
-    if cycles > 1:
-        text += f" | x{cycles}, pause {params['cycle_gap']}d"
+    text = f"{params.get('touches', len(parts))} touches: " + "; ".join(parts)
+    if "cycle_gap" in params:
+        text += f" | again after {params['cycle_gap']}d"
     if params.get("first_after"):
         text += f" | first {params['first_after']} min after the inquiry"
     if params.get("caller_id") == "blocked":
