@@ -5,8 +5,8 @@ simulates with the same seed (``simulation_seed``; over a posterior, draw ``k`` 
 ``draw_seed(simulation_seed, k)`` for every candidate): candidates meet the same prospects,
 so their differences are not drowned in sampling noise, and a cheap evaluation (fewer
 prospects) sees the first prospects of an expensive one. An evaluation's key is the SHA-256 of
-everything that decides its numbers (the scenario of each draw, the cadence, the prospects, the
-seeds, the engine and the package version); the calibration's store
+everything that decides its numbers (the scenario of each draw, the cadence but its words, the
+prospects, the seeds, the engine and the package version); the calibration's store
 (``sim.calibrate.store``) keeps each batch of evaluations in one atomic file and replays them
 by key, which is how ``--resume`` continues and why the results do not depend on the number of
 workers.
@@ -95,11 +95,15 @@ class Job:
     prospects: int
 
 
+WORDS = {"description", "source", "claim", "mechanisms"}
+"""Fields of a cadence that change nothing it does (left out of an evaluation's key)."""
+
+
 def make_job(name: str, spec: CadenceSpec, market: Market, prospects: int) -> Job:
     data = spec.model_dump(mode="json")
     identity = {
-        "spec": data, "market": market.digest, "prospects": prospects, "engine": ENGINE,
-        "version": package_version(),
+        "spec": spec.model_dump(mode="json", exclude=WORDS), "market": market.digest,
+        "prospects": prospects, "engine": ENGINE, "version": package_version(),
     }  # fmt: skip
     key = hashlib.sha256(canonical(identity).encode("utf-8")).hexdigest()
     return Job(key, name, data, market.scenarios, market.seeds, prospects)

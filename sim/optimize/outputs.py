@@ -17,7 +17,8 @@
   ``manifest.json``.
 
 Without a pick (no cadence met the constraints) only the trials, the front, the library, the
-charts of the search and the manifest are written.
+charts of the search, the report and the manifest are written. Files of an earlier search in the
+same folder that this one does not write are removed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import pandas as pd
 from sim.io.atomic import write_atomic, write_text_atomic
 from sim.io.jsonable import json_ready
 from sim.io.loader import scenario_from_dict, scenario_to_yaml
-from sim.optimize.charts import draw_charts
+from sim.optimize.charts import CHARTS, draw_charts
 from sim.optimize.confirm import verdict_lines
 from sim.optimize.evaluate import derived_seed
 from sim.optimize.objective import GOAL_METRIC, METRICS, Measured
@@ -224,6 +225,10 @@ def write_outputs(opt: Optimization, out: Path) -> list[Path]:
     files.append(write_report(opt, front, library, lines, charts, info, texts, out))
     body = json.dumps(json_ready(info), indent=2, allow_nan=False)
     files.append(write_text_atomic(out / "manifest.json", body + "\n"))
+    stale = [out / n for n in OUTPUT_FILES] + [out / "charts" / f"{c}.png" for c in CHARTS]
+    for path in stale:
+        if path not in files:
+            path.unlink(missing_ok=True)
     return files
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,6 +173,64 @@ def test_the_pareto_search(toy: Path) -> None:
     constraints = pd.read_csv(out / "constraints.csv")
     assert "violated" not in set(constraints["status"])
     assert "rep_minutes_per_prospect" in set(constraints["constraint"])
+
+
+def test_no_cadence_meets_the_constraints(toy: Path, one: tuple[Path, str]) -> None:
+    """A cap no cadence can meet (every touch costs a minute or more): the search says so,
+    exits with 1, and leaves no pick behind (not even an earlier search's)."""
+    out = toy / "impossible"
+    shutil.copytree(one[0], out)
+    args = ["optimize", str(toy / "short.yaml"), "--trials", "8", "--prospects", "1024",
+            "--max-rep-minutes", "0.5", "--workers", "1", "--out", str(out),
+            "--overwrite"]  # fmt: skip
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 1, done.output
+    assert "no cadence of the search met the constraints" in done.stdout
+    assert (out / "trials.parquet").is_file() and (out / "report.html").is_file()
+    for name in ("scenario.yaml", "best.yaml", "confirmation.csv", "charts/timeline.png"):
+        assert not (out / name).exists(), name
+    trials = pd.read_parquet(out / "trials.parquet")
+    assert len(trials) == 8 and not trials["meets_constraints"].any()
+
+
+@pytest.mark.parametrize(
+    ("name", "patch"),
+    [
+        ("baseline", {}),
+        ("web-leads", {"leads": {"arrival_hours": {9: 1.0, 13: 1.0}, "attention_pickup": 1.0}}),
+        ("rep-capacity", {}),
+    ],
+)
+def test_the_reference_scenarios(tmp_path: Path, name: str, patch: dict[str, object]) -> None:
+    """A small search on each reference scenario (20 business days) ends with a pick that
+    meets the constraints in its confirmation; with web leads the first touch's minutes after
+    the inquiry are searched."""
+    scenario = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text("utf-8"))
+    scenario["calendar"]["horizon_days"] = 20
+    scenario.update(patch)
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    out = tmp_path / "out"
+    followup("optimize", str(tmp_path / "s.yaml"), "--trials", "8", "--prospects", "1024",
+             "--confirm-prospects", "2048", "--workers", "2", "--out", str(out))  # fmt: skip
+    constraints = pd.read_csv(out / "constraints.csv")
+    assert "violated" not in set(constraints["status"])
+    params = [json.loads(p) for p in pd.read_parquet(out / "trials.parquet")["params"]]
+    assert all(("first_after" in p) == bool(patch) for p in params)
+    assert load_scenario(out / "scenario.yaml").custom_strategies[PICK]
+
+
+def test_the_benchmark_runs(toy: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_optimize.py"), "--scenario",
+         str(toy / "short.yaml"), "--ladder", "8,16", "--prospects", "4096",
+         "--confirm-prospects", "4096", "--workers", "2"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{toy / 'short.yaml'}: goal meetings")
+    assert lines[1].lstrip().startswith("8 trials") and " min " in lines[1]
+    assert lines[-1].startswith(("first pick that beats", "no search of up to 16 trials"))
 
 
 @pytest.fixture(scope="module")
