@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep bench-calibrate
-.PHONY: validate approximations pairing calibration-check planted-import bench-import clean
+.PHONY: validate approximations pairing calibration-check planted-import bench-import bench-optimize clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-sweep: $(STAMP)
 # a calibration of 6 free parameters to 8 targets with the default budget, timed
 bench-calibrate: $(STAMP)
 	$(BIN)/python benchmarks/bench_calibrate.py
+
+# cold-outbound, default constraints: trials and minutes to a pick that beats every library strategy
+bench-optimize: $(STAMP)
+	$(BIN)/python benchmarks/bench_optimize.py
 
 # 20 planted recoveries: the coverage of the 90% posterior intervals (fails outside binomial error)
 calibration-check: $(STAMP)

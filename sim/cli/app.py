@@ -1,7 +1,8 @@
 """The ``followup`` command line: run a scenario, trace one prospect, list the strategies,
 re-draw a run's charts, read its funnel, explore a scenario in the browser, sweep parameters
 and measure their sensitivity, calibrate a scenario to what is known about a market, import a
-team's own export and check a calibration on prospects it has not seen.
+team's own export and check a calibration on prospects it has not seen, and search for the
+best cadence under a team's constraints.
 
 Each command lives in its own module and imports the simulator only when it runs, so
 ``followup --help`` starts fast. Bad input (a scenario file with problems, an unknown
@@ -18,6 +19,7 @@ from sim.cli.charts import charts
 from sim.cli.explore import explore
 from sim.cli.funnel import funnel
 from sim.cli.import_ import import_command
+from sim.cli.optimize import optimize_command
 from sim.cli.run import run
 from sim.cli.strategies import list_strategies
 from sim.cli.sweep import sensitivity_command, sweep_command
@@ -42,3 +44,4 @@ app.command("sensitivity")(sensitivity_command)
 app.command("calibrate")(calibrate_command)
 app.command("import")(import_command)
 app.command("validate")(validate_command)
+app.command("optimize")(optimize_command)

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sim.cli.common import default_workers, fail, user_errors
+from sim.cli.common import (
+    default_workers,
+    fail,
+    interruptible,
+    os_error_text,
+    output_folder,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,17 +87,23 @@ def calibrate_command(
         fail("--resume and --overwrite exclude each other")
     with user_errors():
         problem = load_problem(targets)
-        folder = out if out is not None else Path("reports") / "calibrations" / problem.name
-        try:
-            result = calibrate(
-                problem, folder, budget=budget, prospects=prospects, workers=workers,
-                scheduler=scheduler, resume=resume, overwrite=overwrite, seed=seed,
-                progress=True,
-            )  # fmt: skip
-        except SchedulerError as exc:
-            fail(str(exc), code=1)
-        except OSError as exc:
-            fail(f"cannot write into {folder}: {exc.strerror or exc}", code=1)
+        folder = output_folder(
+            None if out is None else str(out), problem.name, Path("reports") / "calibrations"
+        )
+        if folder.exists() and not folder.is_dir():
+            fail(f"--out: {folder} is a file, not a folder")
+        kept = f"interrupted; the evaluations done are kept in {folder} (--resume continues)"
+        with interruptible(kept):
+            try:
+                result = calibrate(
+                    problem, folder, budget=budget, prospects=prospects, workers=workers,
+                    scheduler=scheduler, resume=resume, overwrite=overwrite, seed=seed,
+                    progress=True,
+                )  # fmt: skip
+            except SchedulerError as exc:
+                fail(str(exc), code=1)
+            except OSError as exc:
+                fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
     for line in summary_lines(result):
         typer.echo(line)
 
@@ -159,13 +172,7 @@ def run_posterior(
     """``followup run SCENARIO --posterior FILE --draws K``: the comparison over K posterior
     draws (``sim.calibrate.compare``), printed and written."""
     from sim.calibrate.compare import compare_over_posterior, write_comparison
-    from sim.cli.common import (
-        interruptible,
-        os_error_text,
-        output_folder,
-        scenario_from_arg,
-        strategy_list,
-    )
+    from sim.cli.common import scenario_from_arg, strategy_list
 
     if draws < 1:
         fail(f"--draws must be at least 1, got {draws}")
