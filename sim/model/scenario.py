@@ -62,6 +62,19 @@ def quoted_time(v: Any) -> Any:
 TimeOfDay = Annotated[str, BeforeValidator(quoted_time), Field(description="time of day, HH:MM")]
 
 
+def hour_profile(v: dict[int, float], *, empty: bool) -> dict[int, float]:
+    """An hour profile's rule: hours 0 to 23, weights 0 to 1000, some weight positive (an empty
+    profile only where ``empty`` allows it)."""
+    for hour, w in v.items():
+        if not 0 <= hour <= 23:
+            raise ValueError(f"hours must be 0 to 23, got {hour}")
+        if not 0 <= w <= 1000:
+            raise ValueError(f"weights must be >= 0 and <= 1000, got {w} at hour {hour}")
+    if (v or not empty) and sum(v.values()) <= 0:
+        raise ValueError("at least one hour must have a positive weight")
+    return v
+
+
 class Params(BaseModel):
     """Base of every parameter block: frozen, unknown keys rejected."""
 
@@ -155,14 +168,7 @@ class Meetings(Params):
     @field_validator("hour_profile")
     @classmethod
     def _profile(cls, v: dict[int, float]) -> dict[int, float]:
-        for hour, w in v.items():
-            if not 0 <= hour <= 23:
-                raise ValueError(f"hours must be 0 to 23, got {hour}")
-            if not 0 <= w <= 1000:
-                raise ValueError(f"weights must be >= 0 and <= 1000, got {w} at hour {hour}")
-        if sum(v.values()) <= 0:
-            raise ValueError("at least one hour must have a positive weight")
-        return v
+        return hour_profile(v, empty=False)
 
     @model_validator(mode="after")
     def _lengths(self) -> Meetings:
@@ -479,14 +485,7 @@ class Leads(Params):
     @field_validator("arrival_hours")
     @classmethod
     def _profile(cls, v: dict[int, float]) -> dict[int, float]:
-        for hour, w in v.items():
-            if not 0 <= hour <= 23:
-                raise ValueError(f"hours must be 0 to 23, got {hour}")
-            if w < 0:
-                raise ValueError(f"weights must be >= 0, got {w} at hour {hour}")
-        if v and sum(v.values()) <= 0:
-            raise ValueError("at least one hour must have a positive weight")
-        return v
+        return hour_profile(v, empty=True)
 
 
 class Rep(Params):
