@@ -4,7 +4,7 @@ run into a folder holding an earlier run, and Ctrl-C (SIGINT to the process grou
 Run on demand; prints, per moment, what the folder holds afterwards (the earlier run, the new
 one complete, or a mix), whether any process of the run is alive 5 seconds after the kill,
 and for Ctrl-C the exit code and the last line on stderr; then the totals, and whether the
-next run left any hidden file behind. ``tests/test_reliability_processes.py`` asserts the same
+next run left any hidden file behind. ``tests/reliability/test_processes.py`` asserts the same
 at fewer moments.
 
     python benchmarks/interrupt.py --kills 15 --interrupts 5 --prospects 20000

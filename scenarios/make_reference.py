@@ -9,7 +9,7 @@ the YAML files, and re-run it:
     .venv/bin/python scenarios/make_reference.py --check  # exit 1 if a file is out of date
 
 The facts each scenario should land near (``MODEL.md``, "Published facts") are tested in
-``tests/test_stylized_facts.py``; ``docs/model.md`` section 11 gives the measured values. This
+``tests/validation/test_stylized_facts.py``; ``docs/model.md`` section 11 gives the measured values. This
 script is a tool of the repository, never imported by the ``sim`` package.
 """
 
@@ -347,13 +347,20 @@ START = {
 
 
 FITS = HERE / "fits"
+DEFAULT_FITS = ("calendar", "cold-outbound")
+"""Fits whose posterior medians are the model's defaults (``sim/model/scenario.py``; a test
+checks that they agree): the calendar (contact by weekday and hour) and the cold list's levels
+(inbox load, reply intercepts, screening of unknown numbers, time at the desk: traits of a busy
+prospect, not of one list). Every reference scenario inherits them; only a scenario's own fit
+(web-leads: a fresh lead's attention) is written into it as overrides."""
 
 
 def fitted(name: str) -> dict[str, dict[str, Any]]:
     """The parameters ``followup calibrate <name>`` fitted (``scenarios/fits/<name>.yaml``,
-    written by ``scenarios/record_fit.py``); none before the first fit."""
+    written by ``scenarios/record_fit.py``) that the reference scenario ``name`` overrides:
+    none before the first fit, none for a fit of the defaults (``DEFAULT_FITS``)."""
     path = FITS / f"{name}.yaml"
-    if not path.exists():
+    if name in DEFAULT_FITS or not path.exists():
         return {}
     params: dict[str, dict[str, Any]] = yaml.safe_load(path.read_text("utf-8"))["parameters"]
     return params

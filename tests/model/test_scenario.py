@@ -151,12 +151,14 @@ def test_an_unreachable_meeting_share_is_a_clear_error() -> None:
     assert line.startswith("m.yaml: population.meetings.share = 0.5 cannot be reached")
 
 
-def test_fitted_defaults_are_the_recorded_fit() -> None:
-    """The calendar's defaults are the posterior medians of ``followup calibrate calendar``
-    (scenarios/fits/calendar.yaml, written by scenarios/record_fit.py): never hand-tuned."""
+@pytest.mark.parametrize("name", ["calendar", "cold-outbound"])
+def test_fitted_defaults_are_the_recorded_fit(name: str) -> None:
+    """The calendar's and the cold list's fitted defaults are the posterior medians of
+    ``followup calibrate NAME`` (scenarios/fits/NAME.yaml, written by scenarios/record_fit.py):
+    never hand-tuned."""
     from sim.calibrate.space import read_value
 
-    fit = yaml.safe_load((SCENARIO_DIR / "fits" / "calendar.yaml").read_text("utf-8"))
+    fit = yaml.safe_load((SCENARIO_DIR / "fits" / f"{name}.yaml").read_text("utf-8"))
     defaults = Scenario().model_dump(mode="json")
     for path, entry in fit["parameters"].items():
         value, why = read_value(defaults, path)

@@ -5,6 +5,7 @@ where they keep a heavy dependency off the start-up path, modules of a readable 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -167,3 +168,27 @@ def test_help_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == ""
+
+
+GLOBAL_RANDOM = re.compile(
+    r"^\s*(import random\b|from random import)|np\.random\.(?!default_rng\(|Generator\b|"
+    r"SeedSequence\b|PCG64\b|Philox\b|BitGenerator\b)[a-z_]+\(",
+    re.M,
+)
+"""The global random state: ``random``, or a ``np.random`` function that draws from it."""
+
+
+def test_no_code_draws_from_the_global_random_state() -> None:
+    """Every draw comes from a stream keyed by what it decides (``sim.model.streams``) or, in a
+    tool, from its own seeded generator: never ``random`` or ``np.random.rand``-style calls,
+    whose results would depend on what ran before."""
+    assert GLOBAL_RANDOM.search("x = np.random.rand(3)") and GLOBAL_RANDOM.search("import random")
+    assert not GLOBAL_RANDOM.search("np.random.default_rng(np.random.SeedSequence(1))")
+    folders = ("sim", "tests", "benchmarks", "scenarios", "examples")
+    found = [
+        f"{path.relative_to(ROOT)}: {m.group(0).strip()}"
+        for folder in folders
+        for path in (ROOT / folder).rglob("*.py")
+        for m in GLOBAL_RANDOM.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -1,7 +1,7 @@
 """Options, output folders and failures while writing, in this process: every option checked
 by its range, names that cannot choose a folder outside ``reports/``, folders replaced as a
 whole (or left as they were), a full disk a clean error, and worker pools sized by the work.
-Real processes and signals are in ``test_reliability_processes.py``."""
+Real processes and signals are in ``test_processes.py``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Bad scenario and sweep files: each one a clean ``ScenarioError`` naming the file, the field
 (or line and column) and what is allowed, quickly, and never a value accepted that the model
-cannot use. The whole hostile corpus runs in ``test_reliability_corpus.py``."""
+cannot use. The whole hostile corpus runs in ``test_corpus.py``."""
 
 from __future__ import annotations
 
