@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,13 @@ def user_errors() -> Iterator[None]:
         fail(f"{exc.flag}: {exc.message}")
 
 
+def _is_the_program() -> bool:
+    """This process is the ``followup`` command (its script or ``python -m sim.cli``), not a
+    Python session or a test calling a command's function."""
+    script = os.path.basename(sys.argv[0]).removesuffix(".exe")
+    return script == "followup" or sys.argv[0].endswith(os.path.join("sim", "cli", "__main__.py"))
+
+
 @contextmanager
 def interruptible(note: str) -> Iterator[None]:
     """Ctrl-C inside the block raises ``KeyboardInterrupt`` (so that ``finally`` blocks clean
@@ -83,6 +91,12 @@ def interruptible(note: str) -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         typer.echo(f"\n{note}", err=True)
+        if main and _is_the_program():
+            # the cleanup is done (``finally`` blocks ran on the way here): leave now, not
+            # after the interpreter has joined every thread a library left behind
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(INTERRUPTED)
         raise typer.Exit(INTERRUPTED) from None
     finally:
         if previous is not None:

@@ -10,7 +10,8 @@
 
 When the block of ``with worker_pool(n)`` ends with an exception (Ctrl-C, a full disk, an
 error in a task), the workers are killed at once instead of finishing the tasks already
-queued; when it ends normally the pool shuts down as usual.
+queued (and the pool's manager thread is released, so that the process can exit: see
+``kill_workers``); when it ends normally the pool shuts down as usual.
 
 ``PR_SET_PDEATHSIG`` fires when the *thread* that started a worker ends; ``ProcessPoolExecutor``
 starts its workers from the thread that submits, which in this project is always the main
@@ -69,6 +70,13 @@ def kill_workers(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
     for process in workers:
         with contextlib.suppress(OSError, ValueError, AssertionError):
             process.join(max(0.0, deadline - time.monotonic()))
+    # A worker killed while sending its result leaves half a message in the result pipe: the
+    # pool's manager thread then waits for the rest forever, and the interpreter, which joins
+    # that thread at exit, never exits. With the workers gone, closing this process's end of
+    # the pipe for writing gives the thread an end of file: it finds the pool broken and ends.
+    queue = getattr(pool, "_result_queue", None)
+    with contextlib.suppress(OSError, AttributeError):
+        queue._writer.close()  # type: ignore[union-attr]
 
 
 @contextlib.contextmanager
@@ -79,10 +87,10 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     )
     try:
         yield pool
+        pool.shutdown(wait=True)  # Ctrl-C while waiting for the last tasks: killed below
     except BaseException:
         kill_workers(pool)
         raise
-    pool.shutdown(wait=True)
 
 
 __all__ = ["die_with_parent", "kill_workers", "worker_pool"]

@@ -45,7 +45,7 @@ def toy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``cold-outbound`` over 20 business days."""
     folder = tmp_path_factory.mktemp("toy")
     scenario = yaml.safe_load((ROOT / "scenarios" / "cold-outbound.yaml").read_text("utf-8"))
-    scenario["calendar"]["horizon_days"] = 20
+    scenario.setdefault("calendar", {})["horizon_days"] = 20  # rep-capacity sets only a few
     (folder / "short.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
     return folder
 
@@ -206,7 +206,7 @@ def test_the_reference_scenarios(tmp_path: Path, name: str, patch: dict[str, obj
     meets the constraints in its confirmation; with web leads the first touch's minutes after
     the inquiry are searched."""
     scenario = yaml.safe_load((ROOT / "scenarios" / f"{name}.yaml").read_text("utf-8"))
-    scenario["calendar"]["horizon_days"] = 20
+    scenario.setdefault("calendar", {})["horizon_days"] = 20  # rep-capacity sets only a few
     scenario.update(patch)
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
     out = tmp_path / "out"

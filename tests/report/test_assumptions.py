@@ -8,7 +8,7 @@ import re
 import pytest
 
 from sim.io.errors import ScenarioError
-from sim.model.scenario import Scenario
+from sim.model.scenario import URGENCY_BOUND, Scenario
 from sim.report.assumptions import (
     ASSUMPTIONS,
     VALUE_BOOST,
@@ -47,7 +47,7 @@ def test_field_bounds_are_the_scenarios_validation() -> None:
     assert field_bounds("urgency.value_boost") == (0.0, 10.0)
     with pytest.raises(ScenarioError):
         make_scenario({"urgency": {"value_boost": 10.5}})
-    assert field_bounds("urgency.mu") == (float("-inf"), float("inf"))
+    assert field_bounds("urgency.mu") == (-URGENCY_BOUND, URGENCY_BOUND)
     with pytest.raises(KeyError):
         field_bounds("urgency.no_such_field")
 
