@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 
 from sim.calibrate.evaluate import contrast
+from sim.calibrate.problem import load_problem
 from sim.calibrate.statistics import CATALOGUE, Args, Estimate
-from sim.io.loader import SCENARIO_DIR, load_scenario
+from sim.io.loader import SCENARIO_DIR, load_scenario, scenario_from_dict
 from sim.model.scenario import Scenario
 from sim.run import RunResult, simulate
 
@@ -294,27 +295,20 @@ def test_speed_to_lead(web: Scenario) -> None:
         in_band(ratio, low, high, f"{name}: odds ratio, 5 vs 30 minutes")
 
 
-DIALER = {
-    "description": "one desk call every business day, the hour rotating over 9:20 to 17:20",
-    "phases": [{"name": "dial", "repeat_every": 1, "steps": [{
-        "day": 0, "channel": "call_desk", "template": "your-inquiry",
-        "time": [f"{h:02d}:20" for h in range(9, 18)],
-    }]}],
-}  # fmt: skip
-"""The calendar fit's dialer (scenarios/targets/calendar.yaml): 9 hours, so every weekday
-sees every hour."""
-
-
-def test_best_days_and_hours(web: Scenario) -> None:
+def test_best_days_and_hours() -> None:
     """Best days Wednesday and Thursday, the best day's contact rate about 1.5 times the worst
-    (band 1.2-2); 16:00-17:00 about twice 11:00-12:00 (band 1.5-3) (Oldroyd 2007). The dialer
-    on web-leads, 20,000 leads; the worst day is whichever the model makes it."""
-    scenario = web.model_copy(update={"custom_strategies": {"dialer": DIALER}})
-    result = _run(scenario, ["dialer"], 20_000)
-    days = {d: statistic(result, "dialer", "connect_rate_per_dial", weekday=d)
+    (band 1.2-2); 16:00-17:00 about twice 11:00-12:00 (band 1.5-3) (Oldroyd 2007). The
+    calendar fit's own set-up (scenarios/targets/calendar.yaml: web leads arriving every
+    business day, a dialer whose hour rotates over 9 hours), 20,000 leads; the worst day is
+    whichever the model makes it."""
+    problem = load_problem("calendar")
+    (dialer,) = problem.strategies
+    scenario = scenario_from_dict(problem.space.base, "scenarios/targets/calendar.yaml")
+    result = _run(scenario, [dialer], 20_000)
+    days = {d: statistic(result, dialer, "connect_rate_per_dial", weekday=d)
             for d in ("mon", "tue", "wed", "thu", "fri")}  # fmt: skip
     ranked = sorted(days, key=lambda d: days[d].value, reverse=True)
     assert set(ranked[:2]) == {"wed", "thu"}, {d: round(e.value, 4) for d, e in days.items()}
     in_band(contrast(days[ranked[0]], days[ranked[-1]], "ratio"), 1.2, 2.0, "best/worst day")
-    at = {h: statistic(result, "dialer", "connect_rate_per_dial", hour=h) for h in (11, 16)}
+    at = {h: statistic(result, dialer, "connect_rate_per_dial", hour=h) for h in (11, 16)}
     in_band(contrast(at[16], at[11], "ratio"), 1.5, 3.0, "16:00 over 11:00")
