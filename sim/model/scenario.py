@@ -133,7 +133,9 @@ class Segments(Params):
 class Loads(Params):
     """Competing items per workday in each inbox, lognormal across prospects."""
 
-    email: Load = Lognormal(median=120, sigma=0.5)
+    email: Load = Lognormal(median=164, sigma=0.5)
+    """The median fitted by ``followup calibrate cold-outbound`` (scenarios/fits/cold-outbound.yaml:
+    cold email reply rates; MODEL.md's "100+ emails a day" is its prior's middle)."""
     voicemail: Load = Lognormal(median=40, sigma=0.5)
     text: Load = Lognormal(median=15, sigma=0.5)
     social: Load = Lognormal(median=8, sigma=0.5)
@@ -194,8 +196,9 @@ class Weekdays(Params):
 class Screening(Params):
     known_sales: Prob = 0.25
     """Chance to pick up a free phone ringing from a known sales number."""
-    unknown: Prob = 0.45
-    """Chance to pick up a free phone ringing from an unknown or blocked number."""
+    unknown: Prob = 0.357
+    """Chance to pick up a free phone ringing from an unknown or blocked number (fitted by
+    ``followup calibrate cold-outbound`` to cold connect rates per dial, desk and mobile)."""
     annoyance_weight: float = Field(default=1.0, ge=0, le=20)
     """Logit penalty per unit of annoyance/tolerance, for a known number."""
     promise_bonus: float = Field(default=1.2, ge=0, le=20)
@@ -249,7 +252,9 @@ class Population(Params):
     loads: Loads = Loads()
     interruptions: Interruptions = Interruptions()
     meetings: Meetings = Meetings()
-    in_office: Prob = 0.5
+    in_office: Prob = 0.334
+    """Chance of being at the desk phone on a working day (fitted by ``followup calibrate
+    cold-outbound``: desk against mobile connect rates)."""
     in_office_weekday: Weekdays = Field(
         default_factory=lambda: Weekdays(mon=1.0, tue=1.0, wed=1.0, thu=1.0, fri=1.0)
     )
@@ -416,8 +421,12 @@ class Response(Params):
     """The multinomial logit over {positive, no, not now, no decision} when the prospect
     engages (a live conversation or a message read), and what a positive response leads to."""
 
-    b_pos: SegmentWeights = SegmentWeights(buyer=-1.0, info_seeker=0.0, non_fit=-2.5)
-    b_no: SegmentWeights = SegmentWeights(buyer=-2.0, info_seeker=-1.5, non_fit=0.0)
+    b_pos: SegmentWeights = SegmentWeights(buyer=-3.41, info_seeker=-2.41, non_fit=-4.91)
+    """Intercepts of a positive answer: the buyers' fitted by ``followup calibrate
+    cold-outbound`` (reply rates and the meetings of a full cadence), the other segments at
+    their modelling-choice distances from it (+1, -1.5)."""
+    b_no: SegmentWeights = SegmentWeights(buyer=-5.62, info_seeker=-5.12, non_fit=-3.62)
+    """Intercepts of a no: the buyers' fitted likewise (reply rates), the others at +0.5 and +2."""
     w_urgency: Weight = 2.5
     w_value: Weight = 0.5
     w_recall: Weight = 1.0
@@ -460,8 +469,12 @@ class Tracking(Params):
 class Competitors(Params):
     h_competitor: Prob = 0.03
     """Chance per in-market day without a meeting with you that the prospect buys elsewhere."""
-    r_competitor: float = Field(default=1.0, gt=0, le=1000)
-    """Competitors' recall: the prospect calls you with chance r / (r + r_competitor)."""
+    r_competitor: float = Field(default=15.0, gt=0, le=1000)
+    """Competitors' recall: a prospect whose need arises calls you with chance
+    r / (r + r_competitor). A modelling choice, not fitted (no published figure tells it): the
+    other vendors together, ten of them each remembered as well as one the prospect has talked
+    to (recall 1.5, the baseline's ``initial_recall``). A team that attributes its meetings
+    fits it with an ``inbound_meeting_share`` target (docs/model.md 4.2 and 11)."""
 
 
 class Leads(Params):
