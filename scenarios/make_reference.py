@@ -9,8 +9,8 @@ the YAML files, and re-run it:
     .venv/bin/python scenarios/make_reference.py --check  # exit 1 if a file is out of date
 
 The facts each scenario should land near (``MODEL.md``, "Published facts") are tested in
-``tests/validation/test_stylized_facts.py``; ``docs/model.md`` section 11 gives the measured values. This
-script is a tool of the repository, never imported by the ``sim`` package.
+``tests/validation/test_stylized_facts.py``; ``docs/model.md`` section 11 gives the measured
+values. This script is a tool of the repository, never imported by the ``sim`` package.
 """
 
 from __future__ import annotations

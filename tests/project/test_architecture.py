@@ -182,7 +182,8 @@ def test_no_code_draws_from_the_global_random_state() -> None:
     """Every draw comes from a stream keyed by what it decides (``sim.model.streams``) or, in a
     tool, from its own seeded generator: never ``random`` or ``np.random.rand``-style calls,
     whose results would depend on what ran before."""
-    assert GLOBAL_RANDOM.search("x = np.random." + "rand(3)") and GLOBAL_RANDOM.search("import random")
+    assert GLOBAL_RANDOM.search("x = np.random." + "rand(3)")
+    assert GLOBAL_RANDOM.search("import random")
     assert not GLOBAL_RANDOM.search("np.random.default_rng(np.random.SeedSequence(1))")
     folders = ("sim", "tests", "benchmarks", "scenarios", "examples")
     found = [
