@@ -229,7 +229,7 @@ REFERENCE: dict[str, dict[str, Any]] = {
             (
                 "population.number_known",
                 "0",
-                "your number is unknown: screened as an unknown number (pick-up 0.45, not 0.25)",
+                "your number is unknown: screened as an unknown number (pick-up 0.357, not 0.25)",
             ),
             (
                 "custom_strategies",
