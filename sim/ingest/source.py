@@ -79,9 +79,7 @@ class Table:
         listed = positions[:MAX_LISTED]
         out = [
             Problem(
-                f"row {row}, column {column}",
-                None if values is None else values[p],
-                message,
+                f"row {row}, column {column}", "" if values is None else _cell(values[p]), message
             )
             for p, row in zip(listed, self.rows(listed), strict=True)
         ]
@@ -92,6 +90,11 @@ class Table:
 
     def fail(self, name: str, positions: NDArray[np.int64], message: str) -> DataError:
         return DataError(self.source, self.problems(name, positions, message))
+
+
+def _cell(value: object) -> object:
+    """A cell as an error shows it: an empty cell as ``''``."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def header(path: Path) -> list[str]:
@@ -168,14 +171,17 @@ def read_table(path: Path, wanted: Sequence[Column]) -> Table:
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A Parquet column as text: timestamps in ISO 8601 (UTC when zoned), numbers as digits."""
+    """A Parquet column as text: timestamps in ISO 8601 (UTC when zoned), numbers as digits,
+    the ``NULL_VALUES`` missing."""
     if pa.types.is_timestamp(column.type):
         zoned = column.type.tz is not None
         fmt = "%Y-%m-%dT%H:%M:%S%z" if zoned else "%Y-%m-%dT%H:%M:%S"
         return pc.strftime(column, format=fmt)
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return column
-    return column.cast(pa.string())
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return column.cast(pa.string())
+    # text cells a CSV file would have read as missing ("", "NULL", "N/A") are missing here too
+    blank = pc.is_in(column, value_set=pa.array(NULL_VALUES, type=column.type))
+    return pc.if_else(blank, pa.scalar(None, type=column.type), column)
 
 
 def present(table: Table, name: str) -> NDArray[np.bool_]:

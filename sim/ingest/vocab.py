@@ -152,7 +152,7 @@ def parse_maps(options: Sequence[str], vocabularies: Sequence[Vocabulary]) -> Ma
             name = vocabularies[0].name
         match = next((k for k in known if k.lower() == name.lower()), None)
         if match is None:
-            names = [*known, MAIN]
+            names = [*known, *([MAIN] if MAIN not in known else [])]
             raise OptionError("map", f"{option!r}: this format has no vocabulary {name!r}"
                                      f"{did_you_mean(name, names)}; it has: "
                                      f"{', '.join(names)}")  # fmt: skip

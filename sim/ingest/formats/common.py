@@ -60,17 +60,35 @@ def classify(
     return out
 
 
-def integers(table: Table, column: str, low: int = 0) -> NDArray[np.float64]:
-    """A column of whole numbers (NaN where empty); anything else is an error."""
+def integers(
+    table: Table, column: str, low: int = 0, high: int | None = None
+) -> NDArray[np.float64]:
+    """A column of whole numbers from ``low`` (to ``high``; NaN where empty); anything else is
+    an error."""
     if column not in table.frame:
         return np.full(len(table.frame), np.nan)
     text = table.frame[column]
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
     given = text.notna().to_numpy()
-    bad = given & (np.isnan(values) | (values != np.round(values)) | (values < low))
+    with np.errstate(invalid="ignore"):
+        bad = given & ~(np.isfinite(values) & (values == np.round(values)) & (values >= low))
+        if high is not None:
+            bad |= given & (values > high)
     if bad.any():
-        raise table.fail(column, np.flatnonzero(bad), f"must be a whole number >= {low}")
+        allowed = f">= {low}" if high is None else f"from {low} to {high}"
+        raise table.fail(column, np.flatnonzero(bad), f"must be a whole number {allowed}")
     return values
+
+
+MAX_STEP = 1000
+"""The highest sequence step an export may name (a cadence of more steps is no cadence)."""
+
+
+def steps(table: Table, column: str, first: int = 1) -> NDArray[np.float64]:
+    """A column of sequence steps counted from ``first`` (whole numbers up to ``MAX_STEP``),
+    as steps counted from 1 (NaN where empty)."""
+    values = integers(table, column, low=first, high=MAX_STEP + first - 1)
+    return values - first + 1
 
 
 def numbers(table: Table, column: str) -> NDArray[np.float64]:
@@ -79,7 +97,8 @@ def numbers(table: Table, column: str) -> NDArray[np.float64]:
         return np.full(len(table.frame), np.nan)
     text = table.frame[column]
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    bad = text.notna().to_numpy() & (np.isnan(values) | (values < 0))
+    with np.errstate(invalid="ignore"):
+        bad = text.notna().to_numpy() & ~(np.isfinite(values) & (values >= 0))
     if bad.any():
         raise table.fail(column, np.flatnonzero(bad), "must be a number >= 0")
     return values
@@ -123,6 +142,7 @@ def iso(at: pd.Series, tz: str, fmt: str = "%Y-%m-%dT%H:%M:%S%z") -> pd.Series:
 
 
 __all__ = [
+    "MAX_STEP",
     "Kind",
     "classify",
     "counts",
@@ -134,6 +154,7 @@ __all__ = [
     "personal",
     "rank_steps",
     "required_values",
+    "steps",
     "text",
 ]
 
