@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 
 from sim.ingest.log import CALL_CHANNELS, Chosen, names
 from sim.ingest.times import business_days, epoch_monday, local_parts
+from sim.ingest.vocab import DIRECTIONS, OUTCOMES
 from sim.model.channels import Channel
 from sim.model.outcomes import PROSPECT_COLUMNS, RESPONSE_LABELS, Result, Status
 
@@ -123,11 +124,12 @@ def build(chosen: Chosen, strategy: str, tz: str) -> Tables:
     log = chosen.log.sort_values(["prospect_id", "at", "direction"], kind="stable")
     log = log.reset_index(drop=True)
     enrol = chosen.enrolments
+    pid = names(log["prospect_id"])
     ids = pd.Index(pd.unique(np.concatenate([
-        names(log["prospect_id"]),
-        np.asarray([] if enrol is None else names(enrol["prospect_id"]), dtype=object),
+        pid, np.asarray([] if enrol is None else names(enrol["prospect_id"]), dtype=object),
     ])))  # fmt: skip
-    code = ids.get_indexer(names(log["prospect_id"]))
+    code = ids.get_indexer(pid)
+    del pid
     dates, minutes = local_parts(log["at"], tz)
     arrivals = None
     if enrol is not None and len(enrol) and enrol["arrived_at"].notna().any():
@@ -146,7 +148,7 @@ def build(chosen: Chosen, strategy: str, tz: str) -> Tables:
     if has_reply.any():
         rd, _ = local_parts(replied[has_reply], tz)
         reply_day[has_reply] = np.maximum(business_days(rd, epoch), day[has_reply])
-    out = names(log["direction"]) == "outbound"
+    out = _codes(log["direction"], DIRECTIONS) == DIRECTIONS.index("outbound")
     touches = _touches(log[out], code[out], day[out], minutes[out], reply_day[out], strategy)
     inbound = log[~out]
     contacts = _answer(touches, inbound, code[~out], day[~out], minutes[~out])
@@ -166,45 +168,60 @@ def _touches(
     log: pd.DataFrame, code: NDArray[np.int64], day: NDArray[np.int64],
     minute: NDArray[np.int64], reply_day: NDArray[np.int64], strategy: str,
 ) -> pd.DataFrame:  # fmt: skip
-    channel = names(log["channel"])
-    outcome = names(log["outcome"])
-    call = np.isin(channel, CALL_CHANNELS)
-    result = np.empty(len(log), dtype=object)
-    vm = np.zeros(len(log), dtype=bool)
-    response = np.empty(len(log), dtype=object)
-    opted = np.zeros(len(log), dtype=bool)
+    n = len(log)
+    channel = _codes(log["channel"], CHANNEL_NAMES)
+    outcome = _codes(log["outcome"], OUTCOMES)
+    call = np.isin(channel, [CHANNEL_NAMES.index(c) for c in CALL_CHANNELS])
+    result = np.full(n, -1, dtype=np.int8)
+    vm = np.zeros(n, dtype=bool)
+    response = np.full(n, -1, dtype=np.int8)
+    opted = np.zeros(n, dtype=bool)
     for table, rows in ((CALL_RESULT, call), (MESSAGE_RESULT, ~call)):
         for name, (res, left, resp, opt) in table.items():
-            sel = rows & (outcome == name)
-            result[sel], vm[sel], response[sel], opted[sel] = res, left, resp, opt
+            sel = rows & (outcome == OUTCOMES.index(name))
+            result[sel], vm[sel] = RESULT_NAMES.index(res), left
+            response[sel], opted[sel] = RESPONSE_LABELS.index(resp), opt
     attempt = pd.Series(code).groupby(code).cumcount().to_numpy() + 1
-    said = np.isin(response, REPLY)
+    said = np.isin(response, [RESPONSE_LABELS.index(r) for r in REPLY])
     response_day = np.where(said & (reply_day >= 0), reply_day, day)
-    read = result == "read"
+    read = result == RESULT_NAMES.index("read")
     duration = log["duration_s"].to_numpy(dtype=float)
     step = log["step"].to_numpy(dtype=float)
     frame = pd.DataFrame({
-        "strategy": coded(np.full(len(log), strategy, dtype=object), [strategy]),
+        "strategy": _from_codes(np.zeros(n, dtype=np.int8), [strategy]),
         "prospect": code.astype(np.int64),
         "attempt": attempt.astype(np.int64),
         "day": day.astype(np.int64),
         "minute": minute.astype(np.int64),
-        "channel": coded(channel, CHANNEL_NAMES),
+        "channel": _from_codes(channel, CHANNEL_NAMES),
         "template": _templates(step),
-        "result": coded(result, RESULT_NAMES),
+        "result": _from_codes(result, RESULT_NAMES),
         "voicemail_left": vm,
-        "voicemail_heard": np.zeros(len(log), dtype=bool),
+        "voicemail_heard": np.zeros(n, dtype=bool),
         "read_day": np.where(read, response_day, np.nan).astype(float),
-        "response": coded(response, RESPONSE_LABELS),
+        "response": _from_codes(response, RESPONSE_LABELS),
         "opted_out": opted,
         "rep_minutes": np.where(call, np.nan_to_num(duration) / 60, 0.0),
         "cost": 0.0,
         "step": step,
-        "contact": (result == "picked_up") | said,
+        "contact": (result == RESULT_NAMES.index("picked_up")) | said,
         "response_day": response_day.astype(np.int64),
-        "meeting_booked": outcome == "meeting_booked",
-    })  # fmt: skip
+        "meeting_booked": outcome == OUTCOMES.index("meeting_booked"),
+    }, copy=False)  # fmt: skip
     return frame
+
+
+def _codes(column: pd.Series, categories: Sequence[str]) -> NDArray[np.int8]:
+    """A categorical column's codes over ``categories`` (-1 where missing or not one of
+    them), without a string per row."""
+    cat = pd.Categorical(column)
+    if list(cat.categories) != list(categories):
+        cat = cat.set_categories(list(categories))
+    return np.asarray(cat.codes, dtype=np.int8)
+
+
+def _from_codes(codes: NDArray[np.int8], categories: Sequence[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(categories), dtype=object))
 
 
 def coded(values: NDArray[np.object_], categories: Sequence[str]) -> pd.Categorical:
@@ -305,9 +322,10 @@ def _apply_answers(touches: pd.DataFrame, answered: pd.DataFrame) -> None:
     def put(column: str, rows: NDArray[np.int64], value: object, dtype: object) -> None:
         series = touches[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            labels = names(series)
-            labels[rows] = value
-            touches[column] = coded(labels, list(series.cat.categories))
+            codes = np.asarray(series.cat.codes).copy()
+            wanted = np.broadcast_to(np.asarray(value, dtype=object), rows.shape)
+            codes[rows] = series.cat.categories.get_indexer(pd.Index(wanted))
+            touches[column] = pd.Categorical.from_codes(codes, dtype=series.dtype)
             return
         col = series.to_numpy(dtype=dtype).copy()  # type: ignore[call-overload]
         col[rows] = value
@@ -478,7 +496,7 @@ def categorize(tables: Tables) -> None:
     t = tables.touches
     for column, categories in (("channel", CHANNEL_NAMES), ("result", RESULT_NAMES),
                                ("response", RESPONSE_LABELS)):  # fmt: skip
-        t[column] = coded(names(t[column]), categories)
+        t[column] = _from_codes(_codes(t[column], categories), categories)
 
 
 __all__ = ["SPACING", "Tables", "build", "categorize", "from_outcomes"]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.ingest.source import Table
+from sim.ingest.source import Table, distinct, per_row
 from sim.io.errors import OptionError
 
 ZONED = r"(?:[zZ]|[+-]\d\d:?\d\d)$"
@@ -50,18 +50,35 @@ def parse_times(
     table: Table, column: str, tz: str, rows: NDArray[np.bool_] | None = None
 ) -> pd.Series:
     """The ``column`` of ``table`` as UTC timestamps (missing where the cell is empty or the
-    row is outside ``rows``); a value that is no timestamp is an error."""
+    row is outside ``rows``); a value that is no timestamp is an error. Each distinct value is
+    parsed once (an export's sends share their times)."""
     n = len(table.frame)
-    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
     if column not in table.frame:
-        return out
-    text = table.frame[column].astype("string")
-    keep = text.notna().to_numpy()
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
+    values, codes = distinct(table.frame[column])
+    keep = codes >= 0
     if rows is not None:
         keep &= rows
-    if not keep.any():
-        return out
-    values = text[keep]
+    used = np.zeros(len(values), dtype=bool)
+    used[codes[keep]] = True
+    parsed = np.full(len(values), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+    if used.any():
+        at = _parse(values[used].astype("string").reset_index(drop=True), tz)
+        bad = at.isna().to_numpy()
+        if bad.any():
+            wrong = np.flatnonzero(used)[bad]
+            rows_bad = np.flatnonzero(keep & np.isin(codes, wrong))
+            raise table.fail(column, rows_bad, (
+                f"not a timestamp of the years {FIRST_YEAR} to {LAST_YEAR} ({EXAMPLES})"
+            ))  # fmt: skip
+        parsed[used] = at.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    out = per_row(parsed, np.where(keep, codes, -1), np.datetime64("NaT", "ns"))
+    return pd.Series(pd.DatetimeIndex(out).tz_localize("UTC"), index=range(n))
+
+
+def _parse(values: pd.Series, tz: str) -> pd.Series:
+    """Text as UTC timestamps (see the module's docstring); missing where a value parses no
+    way or falls outside the years allowed."""
     zoned = values.str.contains(ZONED, regex=True).to_numpy(dtype=bool)
     epoch = values.str.fullmatch(EPOCH).to_numpy(dtype=bool)
     naive = ~zoned & ~epoch
@@ -80,13 +97,7 @@ def parse_times(
         parsed[naive] = local.dt.tz_localize(
             tz, ambiguous=ambiguous, nonexistent="shift_forward"
         ).dt.tz_convert("UTC")
-    bad = parsed.isna().to_numpy()
-    if bad.any():
-        raise table.fail(column, np.flatnonzero(keep)[bad], (
-            f"not a timestamp of the years {FIRST_YEAR} to {LAST_YEAR} ({EXAMPLES})"
-        ))  # fmt: skip
-    out[keep] = parsed.to_numpy()
-    return out
+    return parsed
 
 
 def _bounded(at: pd.Series, low: pd.Timestamp, high: pd.Timestamp) -> pd.Series:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.ingest.source import DataError, Table
+from sim.ingest.source import DataError, Table, categorical
 from sim.io.errors import OptionError, Problem, did_you_mean
 from sim.model.channels import Channel
 
@@ -97,7 +97,7 @@ class Mapping:
         n = len(table.frame)
         keep = np.ones(n, dtype=bool) if rows is None else rows
         raw = table.frame[column] if column in table.frame else pd.Series([None] * n, dtype=object)
-        cats = pd.Categorical(raw.to_numpy(dtype=object))
+        cats = categorical(raw)
         lookup = self.table(name)
         targets = list(v.targets)
         code_of = np.array(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.ingest.source import DataError, Table, header
+from sim.ingest.source import DataError, Table, distinct, header, per_row
 from sim.ingest.times import parse_times
 from sim.io.errors import Problem
 
@@ -60,6 +60,14 @@ def classify(
     return out
 
 
+def _numeric(table: Table, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """A text column as numbers (NaN where empty or not a number; each distinct value parsed
+    once), and where it has a value."""
+    values, codes = distinct(table.frame[column])
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return per_row(numbers, codes, np.nan).astype(float), codes >= 0
+
+
 def integers(
     table: Table, column: str, low: int = 0, high: int | None = None
 ) -> NDArray[np.float64]:
@@ -67,9 +75,7 @@ def integers(
     an error."""
     if column not in table.frame:
         return np.full(len(table.frame), np.nan)
-    text = table.frame[column]
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    given = text.notna().to_numpy()
+    values, given = _numeric(table, column)
     with np.errstate(invalid="ignore"):
         bad = given & ~(np.isfinite(values) & (values == np.round(values)) & (values >= low))
         if high is not None:
@@ -95,10 +101,9 @@ def numbers(table: Table, column: str) -> NDArray[np.float64]:
     """A column of numbers >= 0 (NaN where empty); anything else is an error."""
     if column not in table.frame:
         return np.full(len(table.frame), np.nan)
-    text = table.frame[column]
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    values, given = _numeric(table, column)
     with np.errstate(invalid="ignore"):
-        bad = text.notna().to_numpy() & ~(np.isfinite(values) & (values >= 0))
+        bad = given & ~(np.isfinite(values) & (values >= 0))
     if bad.any():
         raise table.fail(column, np.flatnonzero(bad), "must be a number >= 0")
     return values
@@ -195,11 +200,12 @@ def flags(table: Table, column: str) -> NDArray[np.bool_]:
     error."""
     if column not in table.frame:
         return np.zeros(len(table.frame), dtype=bool)
-    words = table.frame[column].astype(object).fillna("false").astype(str).str.strip().str.lower()
-    bad = ~words.isin([*TRUE, *FALSE]).to_numpy()
+    values, codes = distinct(table.frame[column])
+    words = values.astype(str).str.strip().str.lower()
+    bad = per_row(~words.isin([*TRUE, *FALSE]).to_numpy(), codes, False)
     if bad.any():
         raise table.fail(column, np.flatnonzero(bad), "must be true or false")
-    return np.asarray(words.isin(TRUE).to_numpy(), dtype=bool)
+    return np.asarray(per_row(words.isin(TRUE).to_numpy(), codes, False), dtype=bool)
 
 
 def counts(table: Table, column: str) -> NDArray[np.float64]:
