@@ -31,16 +31,14 @@ rules; in short:
   ``unknown``, ``annoyance`` and ``recall`` NaN, ``cost`` 0, ``rep_minutes`` the calls' talk
   time).
 
-The ``prospects`` format (one row per prospect, no touch log) gives the outcome table directly;
-its touch log is written from it (each prospect's ``attempts`` touches on its channel, the
-ending on the touch of first contact, or the last) and only prospect-level statistics are
-taken from it (``Tables.touch_level`` is False).
+The ``prospects`` format (one row per prospect, no touch log) has its own tables
+(``sim.ingest.prospect_tables``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -82,12 +80,10 @@ PRIORITY = ("meeting_booked", "replied_positive", "not_now", "replied_negative",
 REPLY = ("positive", "no", "lost", "not_now")
 CONTACTS = ("connected", "meeting_booked", "replied_positive", "replied_negative", "not_now")
 """Inbound records that are a two-way contact (an opt-out alone is not)."""
-SPACING = 3
 CALLBACK_DAYS = 1
 """An inbound call is the callback of the latest call's voicemail within this many business
 days: a voicemail is heard at the inbox's next session, the same or the next business day,
 or never (``docs/model.md`` 4.9)."""
-"""Business days between touches when the export does not say (the prospects format)."""
 UNKNOWN = "unknown"
 STATUS_NAMES = pd.Index([s.name for s in Status], dtype=object)
 CHANNEL_NAMES = tuple(c.name for c in Channel)
@@ -110,7 +106,6 @@ class Tables:
     """The prospects' ids (position = the ``prospect`` code): for the holdout's split only;
     never written."""
     touch_level: bool = True
-    notes: list[str] = field(default_factory=list)
 
     @property
     def window(self) -> int:
@@ -188,18 +183,18 @@ def _touches(
     duration = log["duration_s"].to_numpy(dtype=float)
     step = log["step"].to_numpy(dtype=float)
     frame = pd.DataFrame({
-        "strategy": _from_codes(np.zeros(n, dtype=np.int8), [strategy]),
+        "strategy": from_codes(np.zeros(n, dtype=np.int8), [strategy]),
         "prospect": code.astype(np.int64),
         "attempt": attempt.astype(np.int64),
         "day": day.astype(np.int64),
         "minute": minute.astype(np.int64),
-        "channel": _from_codes(channel, CHANNEL_NAMES),
-        "template": _templates(step),
-        "result": _from_codes(result, RESULT_NAMES),
+        "channel": from_codes(channel, CHANNEL_NAMES),
+        "template": templates(step),
+        "result": from_codes(result, RESULT_NAMES),
         "voicemail_left": vm,
         "voicemail_heard": np.zeros(n, dtype=bool),
         "read_day": np.where(read, response_day, np.nan).astype(float),
-        "response": _from_codes(response, RESPONSE_LABELS),
+        "response": from_codes(response, RESPONSE_LABELS),
         "opted_out": opted,
         "rep_minutes": np.where(call, np.nan_to_num(duration) / 60, 0.0),
         "cost": 0.0,
@@ -212,24 +207,18 @@ def _touches(
 
 
 def _codes(column: pd.Series, categories: Sequence[str]) -> NDArray[np.int8]:
-    """A categorical column's codes over ``categories`` (-1 where missing or not one of
-    them), without a string per row."""
+    """A categorical column's codes over ``categories`` (-1: missing, or none of them)."""
     cat = pd.Categorical(column)
     if list(cat.categories) != list(categories):
         cat = cat.set_categories(list(categories))
     return np.asarray(cat.codes, dtype=np.int8)
 
 
-def _from_codes(codes: NDArray[np.int8], categories: Sequence[str]) -> pd.Categorical:
+def from_codes(codes: NDArray[np.int8], categories: Sequence[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(categories), dtype=object))
 
 
-def coded(values: NDArray[np.object_], categories: Sequence[str]) -> pd.Categorical:
-    """Text values as a categorical over known categories (no per-element string objects)."""
-    return pd.Categorical(values, categories=pd.Index(list(categories), dtype=object))
-
-
-def _templates(step: NDArray[np.float64]) -> pd.Categorical:
+def templates(step: NDArray[np.float64]) -> pd.Categorical:
     """``step-N`` per touch ("" outside the steps), built per distinct step."""
     uniq, inverse = np.unique(np.nan_to_num(step, nan=0).astype(np.int64), return_inverse=True)
     labels = [f"step-{k}" if k > 0 else "" for k in uniq.tolist()]
@@ -400,7 +389,7 @@ def _prospects(
     frame = pd.DataFrame({
         "strategy": strategy,
         "prospect": np.arange(n, dtype=np.int64),
-        "segment": coded(np.full(n, UNKNOWN, dtype=object), [UNKNOWN]),
+        "segment": from_codes(np.zeros(n, dtype=np.int8), [UNKNOWN]),
         "outcome": pd.Categorical.from_codes(status, categories=STATUS_NAMES),
         "meeting": meeting,
         "won": np.zeros(n, dtype=bool),
@@ -427,76 +416,22 @@ def _prospects(
     return frame[PROSPECT_COLUMNS]
 
 
-def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
-    """The tables of the ``prospects`` format (see the module's docstring)."""
-    n = len(outcomes)
-    ids = pd.Index(names(outcomes["prospect_id"]))
-    end = names(outcomes["outcome"])
-    attempts = outcomes["attempts"].to_numpy(dtype=np.int64)
-    first_contact = outcomes["first_contact_attempt"].to_numpy(dtype=float)
-    arrived = outcomes["arrived_at"]
-    if arrived.notna().any():
-        dates, _ = local_parts(arrived.fillna(arrived.min()), tz)
-        epoch = epoch_monday(dates)
-        arrival = business_days(dates, epoch)
-    else:
-        epoch, arrival = np.datetime64("2024-01-01", "D"), np.zeros(n, dtype=np.int64)
-    met = np.isin(end, ["meeting", "won"])
-    reached = met | np.isin(end, ["no", "not_now"]) | ~np.isnan(first_contact)
-    contact_at = np.where(np.isnan(first_contact), np.where(reached, attempts, np.nan),
-                          first_contact)  # fmt: skip
-    channel = np.where(outcomes["channel"].isna(), "email", names(outcomes["channel"]))
-    p = np.repeat(np.arange(n), attempts)
-    attempt = np.concatenate([np.arange(1, k + 1) for k in attempts]) if n else np.zeros(0, int)
-    ending = attempt == np.repeat(np.where(np.isnan(contact_at), -1, contact_at), attempts)
-    last = attempt == np.repeat(attempts, attempts)
-    said = {"meeting": "positive", "won": "positive", "no": "no", "not_now": "not_now"}
-    resp_of = np.array([said.get(e, "none") for e in end], dtype=object)
-    response = np.where(ending, resp_of[p], "none")
-    ch = channel[p]
-    call = np.isin(ch, CALL_CHANNELS)
-    result = np.where(call, np.where(ending, "picked_up", "screened"),
-                      np.where(ending, "read", "unread"))  # fmt: skip
-    opted = last & (end[p] == "opted_out")
-    day = arrival[p] + (attempt - 1) * SPACING
-    touches = pd.DataFrame({
-        "strategy": strategy, "prospect": p.astype(np.int64), "attempt": attempt.astype(np.int64),
-        "day": day.astype(np.int64), "minute": 600, "channel": coded(ch, CHANNEL_NAMES),
-        "template": _templates(attempt.astype(float)),
-        "result": coded(result, RESULT_NAMES), "voicemail_left": False, "voicemail_heard": False,
-        "read_day": np.where(result == "read", day, np.nan).astype(float),
-        "response": coded(response, RESPONSE_LABELS), "opted_out": opted, "rep_minutes": 0.0,
-        "cost": 0.0,
-        "step": attempt.astype(float),
-    })  # fmt: skip
-    status = np.full(n, Status.open.value)
-    for name, s in (("no", Status.said_no), ("not_now", Status.nurture),
-                    ("opted_out", Status.opted_out), ("meeting", Status.meeting),
-                    ("won", Status.meeting)):  # fmt: skip
-        status[end == name] = s
-    prospects = pd.DataFrame({
-        "strategy": strategy, "prospect": np.arange(n, dtype=np.int64),
-        "segment": coded(np.full(n, UNKNOWN, dtype=object), [UNKNOWN]),
-        "outcome": pd.Categorical.from_codes(status, categories=STATUS_NAMES),
-        "meeting": met, "won": end == "won", "reached": reached, "said_no": end == "no",
-        "opted_out": end == "opted_out", "bought_elsewhere": False, "inbound": False,
-        "first_response_day": np.nan, "first_contact_attempt": contact_at,
-        "meeting_day": np.nan, "meeting_attempt": np.where(met, attempts, np.nan),
-        "discovery": False, "said_not_now": end == "not_now",
-        "touches": attempts.astype(np.int32), "rep_minutes": 0.0, "cost": 0.0,
-        "annoyance": np.nan, "recall": np.nan, "arrival_day": arrival.astype(np.int32),
-        "rep": np.int64(-1), "rep_weeks": np.nan,
-    })[PROSPECT_COLUMNS]  # fmt: skip
-    last_day = int((arrival + attempts * SPACING).max()) if n else 0
-    return Tables(strategy, prospects, touches, epoch, last_day, ids, touch_level=False)
-
-
 def categorize(tables: Tables) -> None:
     """Code the touch log's channel, result and response as the run's categoricals do."""
     t = tables.touches
     for column, categories in (("channel", CHANNEL_NAMES), ("result", RESULT_NAMES),
                                ("response", RESPONSE_LABELS)):  # fmt: skip
-        t[column] = _from_codes(_codes(t[column], categories), categories)
+        t[column] = from_codes(_codes(t[column], categories), categories)
 
 
-__all__ = ["SPACING", "Tables", "build", "categorize", "from_outcomes"]
+__all__ = [
+    "CHANNEL_NAMES",
+    "RESULT_NAMES",
+    "STATUS_NAMES",
+    "UNKNOWN",
+    "Tables",
+    "build",
+    "categorize",
+    "from_codes",
+    "templates",
+]

@@ -7,7 +7,7 @@ Columns: ``prospect_id``, ``attempts`` (touches made, a whole number up to 1,000
 optionally ``channel`` (the channel of the touches; default email), ``first_contact_attempt``
 (the touch that brought the first two-way contact) and ``arrived_at`` (when the prospect was
 added). Without a touch log only the prospect-level statistics can be computed (the meeting,
-reach and opt-out rates, where meetings came); ``sim.ingest.tables.from_outcomes`` says how
+reach and opt-out rates, where meetings came); ``sim.ingest.prospect_tables`` says how
 the rows become the run's tables.
 """
 
