@@ -7,13 +7,17 @@ For each format (default: all six): ``PROSPECTS`` prospects of the cold-outbound
 the planted values (``PLANTED``: a busier inbox, a screened phone, fewer positive replies than
 the scenario's defaults) run the planted cadence (``CADENCE``: emails and desk calls, two
 voicemails) for ``HORIZON`` business days, with an observation seed the calibration never
-uses; the run is written in the format's layout (``sim.ingest.synthetic``, personal data
+uses, one per format (``--seed`` plus the format's place in ``FORMATS``: each format is its
+own team, so that the coverage counts independent recoveries; the same run in every layout
+would give the same statistics, ``tests/ingest/test_statistics.py``, and one recovery six
+times); the run is written in the format's layout (``sim.ingest.synthetic``, personal data
 columns included) and imported with a 30% holdout split by prospect; the targets file gets the
 three planted parameters as its free parameters and is calibrated; ``followup validate``'s
 check runs on the holdout.
 
     python benchmarks/planted_import.py [--formats salesloft,hubspot] [--prospects 6000]
-        [--budget N] [--calibration-prospects N] [--workers 2] [--out reports/planted-import]
+        [--budget N] [--calibration-prospects N] [--workers 2] [--seed 424242]
+        [--out reports/planted-import]
     python benchmarks/planted_import.py --example examples/own-data   (the shipped example)
 
 Prints a line per format (each parameter in or OUT of its interval, the holdout's largest
@@ -99,11 +103,17 @@ def write_export(
     return FORMATS[fmt].write(export, folder, TIMEZONE)
 
 
+def observation_seed(fmt: str, base: int = OBSERVATION_SEED) -> int:
+    """The seed of the team a format's export comes from: ``base`` plus the format's place."""
+    return base + list(FORMATS).index(fmt)
+
+
 def recovery(fmt: str, args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(args.out) / fmt
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    files = write_export(fmt, folder / "export", args.prospects)
+    seed = observation_seed(fmt, args.seed)
+    files = write_export(fmt, folder / "export", args.prospects, seed)
     options = ImportOptions(format=fmt, holdout=0.3, timezone=TIMEZONE, scenario="cold-outbound")
     imported = import_export(files, options)
     write_import(imported, folder / "import", f"benchmarks/planted_import.py ({fmt})", HORIZON)
@@ -126,6 +136,7 @@ def recovery(fmt: str, args: argparse.Namespace) -> dict[str, Any]:
     z = check.table["z"].abs()
     return {
         "format": fmt,
+        "observation_seed": seed,
         "targets": len(imported.measured),
         "inside": inside,
         "intervals": params[["parameter", "ci_low", "median", "ci_high"]].to_dict("records"),
@@ -164,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-prospects", type=int, default=8192)
     parser.add_argument("--draws", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=OBSERVATION_SEED,
+                        help="observation seed of the first format's team")  # fmt: skip
     parser.add_argument("--out", default="reports/planted-import")
     parser.add_argument("--example", type=Path, default=None,
                         help="write the example export into this folder and stop")  # fmt: skip

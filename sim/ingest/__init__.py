@@ -13,7 +13,8 @@ The pipeline, one module per step:
   (``log``) and able to write a run's log back in that tool's layout (the planted truth);
 - ``log``: the tidy activity log and its checks (duplicates, sequences);
 - ``tables``: the log as the run's outcome table and touch log (``sim.model.outcomes``), so
-  that the calibration catalogue's own functions compute every statistic;
+  that the calibration catalogue's own functions compute every statistic
+  (``prospect_tables``: the same from the ``prospects`` format's one row per prospect);
 - ``measure``: which catalogue statistics the data supports, and their values;
 - ``cadence``: the cadence the team ran, reconstructed from steps, channels and spacing;
 - ``funnel``: per step and channel, what the touches did (``sim.results.funnel``);

@@ -21,7 +21,8 @@ from sim.ingest.funnel import step_funnel
 from sim.ingest.holdout import SPLITS, Holdout, Split, split_tables
 from sim.ingest.log import Export, check, choose_sequence, slug
 from sim.ingest.measure import Measured, measure
-from sim.ingest.tables import SPACING, Tables, build, categorize, from_outcomes
+from sim.ingest.prospect_tables import SPACING, from_outcomes
+from sim.ingest.tables import Tables, build, categorize
 from sim.ingest.times import check_timezone
 from sim.ingest.vocab import parse_maps
 from sim.io.errors import OptionError, Problem, ScenarioError, did_you_mean

@@ -28,15 +28,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from sim.calibrate.compare import draw_rows, draw_seed, read_posterior
 from sim.calibrate.space import apply_values
 from sim.calibrate.statistics import CATALOGUE, Args
 from sim.ingest.measure import HOLDOUT_COLUMNS
-from sim.ingest.source import Column, DataError, read_table
+from sim.ingest.source import Column, DataError, Table, read_table
 from sim.io.atomic import write_atomic
-from sim.io.errors import Problem, ScenarioError
+from sim.io.errors import Problem, ScenarioError, did_you_mean
 from sim.io.loader import load_scenario, scenario_from_dict
 from sim.run.simulate import simulate
 from sim.viz.palette import GREY
@@ -86,15 +87,15 @@ def read_holdout(path: Path) -> tuple[list[HeldOut], int | None]:
         name = str(row["statistic"])
         if name not in CATALOGUE:
             known = ", ".join(CATALOGUE)
-            problems += table.problems("statistic", np.array([i]), f"unknown statistic; {known}")
+            problems += table.problems("statistic", np.array([i]), (
+                f"unknown statistic{did_you_mean(name, CATALOGUE)}; known: {known}"
+            ))  # fmt: skip
             continue
-        given = {k: row[k] for k in ("attempt", "channel", "response") if isinstance(row[k], str)}
-        try:
-            args = Args(
-                **{k: int(float(str(v))) if k == "attempt" else v for k, v in given.items()}
-            )
-        except (ValueError, TypeError) as exc:
-            problems += table.problems("statistic", np.array([i]), f"bad arguments: {exc}")
+        given = {k: str(row[k]) for k in ("attempt", "channel", "response")
+                 if isinstance(row[k], str)}  # fmt: skip
+        args, bad = _arguments(table, i, given)
+        if args is None:
+            problems += bad
             continue
         numbers = {}
         for column in ("value", "se"):
@@ -118,6 +119,26 @@ def read_holdout(path: Path) -> tuple[list[HeldOut], int | None]:
         None if windows is None or windows.isna().all() else int(windows.dropna().to_numpy()[0])
     )
     return out, window
+
+
+def _arguments(table: Table, i: int, given: dict[str, str]) -> tuple[Args | None, list[Problem]]:
+    """A holdout row's statistic arguments, or one problem per bad cell."""
+    values: dict[str, object] = dict(given)
+    if "attempt" in given:
+        number = pd.to_numeric(given["attempt"], errors="coerce")
+        if not (math.isfinite(number) and number == round(number)):
+            return None, table.problems("attempt", np.array([i]), "must be a whole number")
+        values["attempt"] = int(number)
+    try:
+        return Args.model_validate(values), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "statistic"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            column = field if field in table.frame else "statistic"
+            problems += table.problems(column, np.array([i]), message)
+        return None, problems
 
 
 def calibration_strategy(folder: Path) -> str:

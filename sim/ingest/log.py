@@ -193,14 +193,16 @@ def check(export: Export, drop_duplicates: bool) -> list[str]:
     files = log["file"].to_numpy(dtype=np.int64)
     rows = log["row"].to_numpy(dtype=np.int64)
     for i in np.flatnonzero(bad)[:MAX_LISTED]:
-        kind = "an inbound record" if inbound[i] else f"a {channel[i]} touch"
+        kind = "an inbound record" if inbound[i] else f"{_article(channel[i])} {channel[i]} touch"
         allowed = (
             INBOUND_OUTCOMES if inbound[i] else CALL_OUTCOMES if calls[i] else MESSAGE_OUTCOMES
         )
-        problems.append(
-            f"{where(export.files, int(files[i]), int(rows[i]))}: outcome "
-            f"{outcome[i]!r} is not possible for {kind}; allowed: {', '.join(allowed)}"
-        )
+        at = where(export.files, int(files[i]), int(rows[i]))
+        what = (
+            f"{at}, column outcome = {outcome[i]!r}: not" if export.format == "activities"
+            else f"{at}: the outcome {outcome[i]!r} (as mapped; see --map) is not"
+        )  # fmt: skip
+        problems.append(f"{what} possible for {kind}; allowed: {', '.join(allowed)}")
     if problems:
         more = int(bad.sum()) - len(problems)
         raise DataError(
@@ -224,13 +226,20 @@ def check(export: Export, drop_duplicates: bool) -> list[str]:
             b = f"row {r}" if f == f0 else where(export.files, int(f), int(r))
             lines.append(Problem("", None, f"{a} and {b} are the same activity (every column "
                                            "equal)"))  # fmt: skip
+        n = int(dup.sum())
+        where_dup = ", ".join(sorted({str(export.files[f]) for f in log.loc[dup, "file"]}))
         lines.append(Problem("", None, (
-            f"{int(dup.sum())} duplicate rows in all; pass --drop-duplicates to keep the first "
-            "of each and drop the rest"
+            f"{where_dup}: {n} duplicate row{'s' if n != 1 else ''} in all; pass "
+            "--drop-duplicates to keep the first of each and drop the rest"
         )))  # fmt: skip
         raise DataError("", lines)
     export.log = log[~dup].reset_index(drop=True)
-    return [f"dropped {int(dup.sum()):,} duplicate rows (--drop-duplicates)"]
+    n = int(dup.sum())
+    return [f"dropped {n:,} duplicate row{'s' if n != 1 else ''} (--drop-duplicates)"]
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _unique_prospects(export: Export, drop_duplicates: bool) -> list[str]:
@@ -247,11 +256,14 @@ def _unique_prospects(export: Export, drop_duplicates: bool) -> list[str]:
     lines = []
     for pid, f, r in rows.loc[dup, ["prospect_id", "file", "row"]].head(MAX_LISTED).to_numpy():
         f0, r0 = first.loc[pid, ["file", "row"]].to_numpy(dtype=np.int64)
-        lines.append(Problem("", None, f"{where(export.files, int(f0), int(r0))} and "
-                                       f"{where(export.files, int(f), int(r))} are the same "
-                                       "prospect"))  # fmt: skip
-    lines.append(Problem("", None, f"{int(dup.sum())} duplicate prospects in all; pass "
-                                   "--drop-duplicates to keep the first row of each"))  # fmt: skip
+        b = f"row {r}" if f == f0 else where(export.files, int(f), int(r))
+        lines.append(Problem("", None, f"{where(export.files, int(f0), int(r0))} and {b} are "
+                                       "the same prospect"))  # fmt: skip
+    n = int(dup.sum())
+    where_dup = ", ".join(sorted({str(export.files[f]) for f in rows.loc[dup, "file"]}))
+    lines.append(Problem("", None, f"{where_dup}: {n} prospect{'s' if n != 1 else ''} listed "
+                                   "twice in all; pass --drop-duplicates to keep the first row "
+                                   "of each"))  # fmt: skip
     raise DataError("", lines)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,11 @@ MAX_LISTED = 5
 NULL_VALUES = ["", "NULL", "null", "None", "NaN", "nan", "N/A", "n/a", "#N/A"]
 """Cells read as missing."""
 PARQUET = (".parquet", ".pq")
+TEXT = pa.dictionary(pa.int32(), pa.string())
+"""How every column is read: dictionary-encoded text, so that a value repeated on many rows
+(a channel, a sequence, a prospect's id, a send time) is one string, and each row an index
+(``pandas.Categorical``): a million-row export stays within a few hundred MB, and a format
+parses each distinct value once (``sim.ingest.times``)."""
 
 
 class DataError(ScenarioError):
@@ -79,9 +85,7 @@ class Table:
         listed = positions[:MAX_LISTED]
         out = [
             Problem(
-                f"row {row}, column {column}",
-                None if values is None else values[p],
-                message,
+                f"row {row}, column {column}", "" if values is None else _cell(values[p]), message
             )
             for p, row in zip(listed, self.rows(listed), strict=True)
         ]
@@ -92,6 +96,11 @@ class Table:
 
     def fail(self, name: str, positions: NDArray[np.int64], message: str) -> DataError:
         return DataError(self.source, self.problems(name, positions, message))
+
+
+def _cell(value: object) -> object:
+    """A cell as an error shows it: an empty cell as ``''``."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
 def header(path: Path) -> list[str]:
@@ -149,11 +158,11 @@ def read_table(path: Path, wanted: Sequence[Column]) -> Table:
     try:
         if path.suffix.lower() in PARQUET:
             table = pq.read_table(path, columns=names)
-            table = pa.table({n: _as_text(table.column(n)) for n in names})
+            table = pa.table({n: pc.dictionary_encode(_as_text(table.column(n))) for n in names})
             first = 1
         else:
             convert = pcsv.ConvertOptions(
-                include_columns=names, column_types={n: pa.string() for n in names},
+                include_columns=names, column_types=dict.fromkeys(names, TEXT),
                 strings_can_be_null=True, null_values=NULL_VALUES,
             )  # fmt: skip
             with pa.input_stream(source, compression="detect") as stream:
@@ -168,14 +177,41 @@ def read_table(path: Path, wanted: Sequence[Column]) -> Table:
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A Parquet column as text: timestamps in ISO 8601 (UTC when zoned), numbers as digits."""
+    """A Parquet column as text: timestamps in ISO 8601 (UTC when zoned), numbers as digits,
+    the ``NULL_VALUES`` missing."""
     if pa.types.is_timestamp(column.type):
         zoned = column.type.tz is not None
         fmt = "%Y-%m-%dT%H:%M:%S%z" if zoned else "%Y-%m-%dT%H:%M:%S"
         return pc.strftime(column, format=fmt)
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return column
-    return column.cast(pa.string())
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return column.cast(pa.string())
+    # text cells a CSV file would have read as missing ("", "NULL", "N/A") are missing here too
+    blank = pc.is_in(column, value_set=pa.array(NULL_VALUES, type=column.type))
+    return pc.if_else(blank, pa.scalar(None, type=column.type), column)
+
+
+def categorical(column: pd.Series) -> pd.Categorical:
+    """A column as a ``pandas.Categorical`` (the column itself when it is one)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Categorical(column)
+    return pd.Categorical(column.to_numpy(dtype=object))
+
+
+def distinct(column: pd.Series) -> tuple[pd.Series, NDArray[np.int64]]:
+    """A text column's distinct values (a Series of text, indexed from 0) and each row's
+    position among them (-1 where the cell is empty): work done once per distinct value,
+    then taken row by row."""
+    cat = categorical(column)
+    values = pd.Series(np.asarray(cat.categories, dtype=object), dtype=object)
+    return values, np.asarray(cat.codes, dtype=np.int64)
+
+
+def per_row(values: NDArray[Any], codes: NDArray[np.int64], fill: Any) -> NDArray[Any]:
+    """``values`` (one per distinct value) taken row by row; ``fill`` where ``codes`` is -1."""
+    out = np.asarray(values)[np.maximum(codes, 0)] if len(values) else np.full(len(codes), fill)
+    out = np.array(out, copy=True)
+    out[codes < 0] = fill
+    return out
 
 
 def present(table: Table, name: str) -> NDArray[np.bool_]:
@@ -190,8 +226,11 @@ __all__ = [
     "Column",
     "DataError",
     "Table",
+    "categorical",
+    "distinct",
     "header",
     "match_columns",
+    "per_row",
     "present",
     "read_table",
 ]

@@ -31,16 +31,14 @@ rules; in short:
   ``unknown``, ``annoyance`` and ``recall`` NaN, ``cost`` 0, ``rep_minutes`` the calls' talk
   time).
 
-The ``prospects`` format (one row per prospect, no touch log) gives the outcome table directly;
-its touch log is written from it (each prospect's ``attempts`` touches on its channel, the
-ending on the touch of first contact, or the last) and only prospect-level statistics are
-taken from it (``Tables.touch_level`` is False).
+The ``prospects`` format (one row per prospect, no touch log) has its own tables
+(``sim.ingest.prospect_tables``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -48,6 +46,7 @@ from numpy.typing import NDArray
 
 from sim.ingest.log import CALL_CHANNELS, Chosen, names
 from sim.ingest.times import business_days, epoch_monday, local_parts
+from sim.ingest.vocab import DIRECTIONS, OUTCOMES
 from sim.model.channels import Channel
 from sim.model.outcomes import PROSPECT_COLUMNS, RESPONSE_LABELS, Result, Status
 
@@ -81,12 +80,10 @@ PRIORITY = ("meeting_booked", "replied_positive", "not_now", "replied_negative",
 REPLY = ("positive", "no", "lost", "not_now")
 CONTACTS = ("connected", "meeting_booked", "replied_positive", "replied_negative", "not_now")
 """Inbound records that are a two-way contact (an opt-out alone is not)."""
-SPACING = 3
 CALLBACK_DAYS = 1
 """An inbound call is the callback of the latest call's voicemail within this many business
 days: a voicemail is heard at the inbox's next session, the same or the next business day,
 or never (``docs/model.md`` 4.9)."""
-"""Business days between touches when the export does not say (the prospects format)."""
 UNKNOWN = "unknown"
 STATUS_NAMES = pd.Index([s.name for s in Status], dtype=object)
 CHANNEL_NAMES = tuple(c.name for c in Channel)
@@ -109,7 +106,6 @@ class Tables:
     """The prospects' ids (position = the ``prospect`` code): for the holdout's split only;
     never written."""
     touch_level: bool = True
-    notes: list[str] = field(default_factory=list)
 
     @property
     def window(self) -> int:
@@ -123,11 +119,12 @@ def build(chosen: Chosen, strategy: str, tz: str) -> Tables:
     log = chosen.log.sort_values(["prospect_id", "at", "direction"], kind="stable")
     log = log.reset_index(drop=True)
     enrol = chosen.enrolments
+    pid = names(log["prospect_id"])
     ids = pd.Index(pd.unique(np.concatenate([
-        names(log["prospect_id"]),
-        np.asarray([] if enrol is None else names(enrol["prospect_id"]), dtype=object),
+        pid, np.asarray([] if enrol is None else names(enrol["prospect_id"]), dtype=object),
     ])))  # fmt: skip
-    code = ids.get_indexer(names(log["prospect_id"]))
+    code = ids.get_indexer(pid)
+    del pid
     dates, minutes = local_parts(log["at"], tz)
     arrivals = None
     if enrol is not None and len(enrol) and enrol["arrived_at"].notna().any():
@@ -146,7 +143,7 @@ def build(chosen: Chosen, strategy: str, tz: str) -> Tables:
     if has_reply.any():
         rd, _ = local_parts(replied[has_reply], tz)
         reply_day[has_reply] = np.maximum(business_days(rd, epoch), day[has_reply])
-    out = names(log["direction"]) == "outbound"
+    out = _codes(log["direction"], DIRECTIONS) == DIRECTIONS.index("outbound")
     touches = _touches(log[out], code[out], day[out], minutes[out], reply_day[out], strategy)
     inbound = log[~out]
     contacts = _answer(touches, inbound, code[~out], day[~out], minutes[~out])
@@ -166,53 +163,62 @@ def _touches(
     log: pd.DataFrame, code: NDArray[np.int64], day: NDArray[np.int64],
     minute: NDArray[np.int64], reply_day: NDArray[np.int64], strategy: str,
 ) -> pd.DataFrame:  # fmt: skip
-    channel = names(log["channel"])
-    outcome = names(log["outcome"])
-    call = np.isin(channel, CALL_CHANNELS)
-    result = np.empty(len(log), dtype=object)
-    vm = np.zeros(len(log), dtype=bool)
-    response = np.empty(len(log), dtype=object)
-    opted = np.zeros(len(log), dtype=bool)
+    n = len(log)
+    channel = _codes(log["channel"], CHANNEL_NAMES)
+    outcome = _codes(log["outcome"], OUTCOMES)
+    call = np.isin(channel, [CHANNEL_NAMES.index(c) for c in CALL_CHANNELS])
+    result = np.full(n, -1, dtype=np.int8)
+    vm = np.zeros(n, dtype=bool)
+    response = np.full(n, -1, dtype=np.int8)
+    opted = np.zeros(n, dtype=bool)
     for table, rows in ((CALL_RESULT, call), (MESSAGE_RESULT, ~call)):
         for name, (res, left, resp, opt) in table.items():
-            sel = rows & (outcome == name)
-            result[sel], vm[sel], response[sel], opted[sel] = res, left, resp, opt
+            sel = rows & (outcome == OUTCOMES.index(name))
+            result[sel], vm[sel] = RESULT_NAMES.index(res), left
+            response[sel], opted[sel] = RESPONSE_LABELS.index(resp), opt
     attempt = pd.Series(code).groupby(code).cumcount().to_numpy() + 1
-    said = np.isin(response, REPLY)
+    said = np.isin(response, [RESPONSE_LABELS.index(r) for r in REPLY])
     response_day = np.where(said & (reply_day >= 0), reply_day, day)
-    read = result == "read"
+    read = result == RESULT_NAMES.index("read")
     duration = log["duration_s"].to_numpy(dtype=float)
     step = log["step"].to_numpy(dtype=float)
     frame = pd.DataFrame({
-        "strategy": coded(np.full(len(log), strategy, dtype=object), [strategy]),
+        "strategy": from_codes(np.zeros(n, dtype=np.int8), [strategy]),
         "prospect": code.astype(np.int64),
         "attempt": attempt.astype(np.int64),
         "day": day.astype(np.int64),
         "minute": minute.astype(np.int64),
-        "channel": coded(channel, CHANNEL_NAMES),
-        "template": _templates(step),
-        "result": coded(result, RESULT_NAMES),
+        "channel": from_codes(channel, CHANNEL_NAMES),
+        "template": templates(step),
+        "result": from_codes(result, RESULT_NAMES),
         "voicemail_left": vm,
-        "voicemail_heard": np.zeros(len(log), dtype=bool),
+        "voicemail_heard": np.zeros(n, dtype=bool),
         "read_day": np.where(read, response_day, np.nan).astype(float),
-        "response": coded(response, RESPONSE_LABELS),
+        "response": from_codes(response, RESPONSE_LABELS),
         "opted_out": opted,
         "rep_minutes": np.where(call, np.nan_to_num(duration) / 60, 0.0),
         "cost": 0.0,
         "step": step,
-        "contact": (result == "picked_up") | said,
+        "contact": (result == RESULT_NAMES.index("picked_up")) | said,
         "response_day": response_day.astype(np.int64),
-        "meeting_booked": outcome == "meeting_booked",
-    })  # fmt: skip
+        "meeting_booked": outcome == OUTCOMES.index("meeting_booked"),
+    }, copy=False)  # fmt: skip
     return frame
 
 
-def coded(values: NDArray[np.object_], categories: Sequence[str]) -> pd.Categorical:
-    """Text values as a categorical over known categories (no per-element string objects)."""
-    return pd.Categorical(values, categories=pd.Index(list(categories), dtype=object))
+def _codes(column: pd.Series, categories: Sequence[str]) -> NDArray[np.int8]:
+    """A categorical column's codes over ``categories`` (-1: missing, or none of them)."""
+    cat = pd.Categorical(column)
+    if list(cat.categories) != list(categories):
+        cat = cat.set_categories(list(categories))
+    return np.asarray(cat.codes, dtype=np.int8)
 
 
-def _templates(step: NDArray[np.float64]) -> pd.Categorical:
+def from_codes(codes: NDArray[np.int8], categories: Sequence[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(categories), dtype=object))
+
+
+def templates(step: NDArray[np.float64]) -> pd.Categorical:
     """``step-N`` per touch ("" outside the steps), built per distinct step."""
     uniq, inverse = np.unique(np.nan_to_num(step, nan=0).astype(np.int64), return_inverse=True)
     labels = [f"step-{k}" if k > 0 else "" for k in uniq.tolist()]
@@ -305,9 +311,10 @@ def _apply_answers(touches: pd.DataFrame, answered: pd.DataFrame) -> None:
     def put(column: str, rows: NDArray[np.int64], value: object, dtype: object) -> None:
         series = touches[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            labels = names(series)
-            labels[rows] = value
-            touches[column] = coded(labels, list(series.cat.categories))
+            codes = np.asarray(series.cat.codes).copy()
+            wanted = np.broadcast_to(np.asarray(value, dtype=object), rows.shape)
+            codes[rows] = series.cat.categories.get_indexer(pd.Index(wanted))
+            touches[column] = pd.Categorical.from_codes(codes, dtype=series.dtype)
             return
         col = series.to_numpy(dtype=dtype).copy()  # type: ignore[call-overload]
         col[rows] = value
@@ -382,7 +389,7 @@ def _prospects(
     frame = pd.DataFrame({
         "strategy": strategy,
         "prospect": np.arange(n, dtype=np.int64),
-        "segment": coded(np.full(n, UNKNOWN, dtype=object), [UNKNOWN]),
+        "segment": from_codes(np.zeros(n, dtype=np.int8), [UNKNOWN]),
         "outcome": pd.Categorical.from_codes(status, categories=STATUS_NAMES),
         "meeting": meeting,
         "won": np.zeros(n, dtype=bool),
@@ -409,76 +416,22 @@ def _prospects(
     return frame[PROSPECT_COLUMNS]
 
 
-def from_outcomes(outcomes: pd.DataFrame, strategy: str, tz: str) -> Tables:
-    """The tables of the ``prospects`` format (see the module's docstring)."""
-    n = len(outcomes)
-    ids = pd.Index(names(outcomes["prospect_id"]))
-    end = names(outcomes["outcome"])
-    attempts = outcomes["attempts"].to_numpy(dtype=np.int64)
-    first_contact = outcomes["first_contact_attempt"].to_numpy(dtype=float)
-    arrived = outcomes["arrived_at"]
-    if arrived.notna().any():
-        dates, _ = local_parts(arrived.fillna(arrived.min()), tz)
-        epoch = epoch_monday(dates)
-        arrival = business_days(dates, epoch)
-    else:
-        epoch, arrival = np.datetime64("2024-01-01", "D"), np.zeros(n, dtype=np.int64)
-    met = np.isin(end, ["meeting", "won"])
-    reached = met | np.isin(end, ["no", "not_now"]) | ~np.isnan(first_contact)
-    contact_at = np.where(np.isnan(first_contact), np.where(reached, attempts, np.nan),
-                          first_contact)  # fmt: skip
-    channel = np.where(outcomes["channel"].isna(), "email", names(outcomes["channel"]))
-    p = np.repeat(np.arange(n), attempts)
-    attempt = np.concatenate([np.arange(1, k + 1) for k in attempts]) if n else np.zeros(0, int)
-    ending = attempt == np.repeat(np.where(np.isnan(contact_at), -1, contact_at), attempts)
-    last = attempt == np.repeat(attempts, attempts)
-    said = {"meeting": "positive", "won": "positive", "no": "no", "not_now": "not_now"}
-    resp_of = np.array([said.get(e, "none") for e in end], dtype=object)
-    response = np.where(ending, resp_of[p], "none")
-    ch = channel[p]
-    call = np.isin(ch, CALL_CHANNELS)
-    result = np.where(call, np.where(ending, "picked_up", "screened"),
-                      np.where(ending, "read", "unread"))  # fmt: skip
-    opted = last & (end[p] == "opted_out")
-    day = arrival[p] + (attempt - 1) * SPACING
-    touches = pd.DataFrame({
-        "strategy": strategy, "prospect": p.astype(np.int64), "attempt": attempt.astype(np.int64),
-        "day": day.astype(np.int64), "minute": 600, "channel": coded(ch, CHANNEL_NAMES),
-        "template": _templates(attempt.astype(float)),
-        "result": coded(result, RESULT_NAMES), "voicemail_left": False, "voicemail_heard": False,
-        "read_day": np.where(result == "read", day, np.nan).astype(float),
-        "response": coded(response, RESPONSE_LABELS), "opted_out": opted, "rep_minutes": 0.0,
-        "cost": 0.0,
-        "step": attempt.astype(float),
-    })  # fmt: skip
-    status = np.full(n, Status.open.value)
-    for name, s in (("no", Status.said_no), ("not_now", Status.nurture),
-                    ("opted_out", Status.opted_out), ("meeting", Status.meeting),
-                    ("won", Status.meeting)):  # fmt: skip
-        status[end == name] = s
-    prospects = pd.DataFrame({
-        "strategy": strategy, "prospect": np.arange(n, dtype=np.int64),
-        "segment": coded(np.full(n, UNKNOWN, dtype=object), [UNKNOWN]),
-        "outcome": pd.Categorical.from_codes(status, categories=STATUS_NAMES),
-        "meeting": met, "won": end == "won", "reached": reached, "said_no": end == "no",
-        "opted_out": end == "opted_out", "bought_elsewhere": False, "inbound": False,
-        "first_response_day": np.nan, "first_contact_attempt": contact_at,
-        "meeting_day": np.nan, "meeting_attempt": np.where(met, attempts, np.nan),
-        "discovery": False, "said_not_now": end == "not_now",
-        "touches": attempts.astype(np.int32), "rep_minutes": 0.0, "cost": 0.0,
-        "annoyance": np.nan, "recall": np.nan, "arrival_day": arrival.astype(np.int32),
-        "rep": np.int64(-1), "rep_weeks": np.nan,
-    })[PROSPECT_COLUMNS]  # fmt: skip
-    last_day = int((arrival + attempts * SPACING).max()) if n else 0
-    return Tables(strategy, prospects, touches, epoch, last_day, ids, touch_level=False)
-
-
 def categorize(tables: Tables) -> None:
     """Code the touch log's channel, result and response as the run's categoricals do."""
     t = tables.touches
     for column, categories in (("channel", CHANNEL_NAMES), ("result", RESULT_NAMES),
                                ("response", RESPONSE_LABELS)):  # fmt: skip
-        t[column] = coded(names(t[column]), categories)
+        t[column] = from_codes(_codes(t[column], categories), categories)
 
 
-__all__ = ["SPACING", "Tables", "build", "categorize", "from_outcomes"]
+__all__ = [
+    "CHANNEL_NAMES",
+    "RESULT_NAMES",
+    "STATUS_NAMES",
+    "UNKNOWN",
+    "Tables",
+    "build",
+    "categorize",
+    "from_codes",
+    "templates",
+]

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.ingest.source import DataError, Table
+from sim.ingest.source import DataError, Table, categorical
 from sim.io.errors import OptionError, Problem, did_you_mean
 from sim.model.channels import Channel
 
@@ -97,7 +97,7 @@ class Mapping:
         n = len(table.frame)
         keep = np.ones(n, dtype=bool) if rows is None else rows
         raw = table.frame[column] if column in table.frame else pd.Series([None] * n, dtype=object)
-        cats = pd.Categorical(raw.to_numpy(dtype=object))
+        cats = categorical(raw)
         lookup = self.table(name)
         targets = list(v.targets)
         code_of = np.array(
@@ -152,7 +152,7 @@ def parse_maps(options: Sequence[str], vocabularies: Sequence[Vocabulary]) -> Ma
             name = vocabularies[0].name
         match = next((k for k in known if k.lower() == name.lower()), None)
         if match is None:
-            names = [*known, MAIN]
+            names = [*known, *([MAIN] if MAIN not in known else [])]
             raise OptionError("map", f"{option!r}: this format has no vocabulary {name!r}"
                                      f"{did_you_mean(name, names)}; it has: "
                                      f"{', '.join(names)}")  # fmt: skip

@@ -263,3 +263,22 @@ def test_every_format_is_listed_and_documented() -> None:
         assert f"`{name}`" in guide
         assert adapter.vocabularies, name
         assert np.all([v.defaults for v in adapter.vocabularies])
+
+
+HUBSPOT_FROM_ZERO = """
+hs_object_id,associations.contacts,hs_timestamp,hs_sequence_id,hs_sequence_step_order,hs_email_direction,hs_email_status,hs_email_open_count
+1,201,2024-03-04T09:30:00-05:00,77,0,EMAIL,SENT,0
+2,201,2024-03-06T09:30:00-05:00,77,1,EMAIL,SENT,1
+3,202,2024-03-04T09:35:00-05:00,77,0,EMAIL,SENT,0
+"""
+
+
+def test_hubspot_step_order_counted_from_zero(tmp_path: Path) -> None:
+    imp = run(tmp_path, "hubspot", {"engagements.csv": HUBSPOT_FROM_ZERO})
+    assert touches_of(imp, "201")["step"].tolist() == [1.0, 2.0]
+    assert any("hs_sequence_step_order counts from 0" in n for n in imp.notes)
+    assert [s.step for s in imp.cadence.steps] == [1, 2]
+    from_one = HUBSPOT_FROM_ZERO.replace(",77,1,", ",77,2,").replace(",77,0,", ",77,1,")
+    ones = run(tmp_path, "hubspot", {"engagements.csv": from_one})
+    assert touches_of(ones, "201")["step"].tolist() == [1.0, 2.0]
+    assert not any("counts from 0" in n for n in ones.notes)

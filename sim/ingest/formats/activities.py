@@ -6,7 +6,8 @@ Columns (any order; other columns are ignored):
 - ``timestamp`` (required): when (``sim.ingest.times``: with an offset, epoch, or local);
 - ``channel`` (required): one of the model's channels (``call_desk``, ``call_cell``,
   ``email``, ``text``, ``social``, ``letter``, ...);
-- ``step``: the sequence step, a whole number from 1 (empty: a touch outside the steps);
+- ``step``: the sequence step, a whole number from 1 to 1,000 (empty: a touch outside the
+  steps);
 - ``outcome`` (required): ``no_answer, busy, voicemail_left, connected`` (calls), ``sent,
   bounced, opened`` (messages), or what the prospect said: ``replied_positive,
   replied_negative, not_now, opted_out, meeting_booked``;
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.ingest.formats.base import Adapter, Synthetic
-from sim.ingest.formats.common import iso, numbers, personal, required_values, text
+from sim.ingest.formats.common import iso, numbers, personal, required_values, steps, text
 from sim.ingest.log import Export, concat, make_log, names
 from sim.ingest.source import Column, read_table
 from sim.ingest.times import parse_times
@@ -61,16 +62,12 @@ def read(files: list[Path], mapping: Mapping, tz: str) -> Export:
         table = read_table(path, COLUMNS)
         required_values(table, "prospect_id", "the prospect id")
         required_values(table, "timestamp", "the timestamp")
-        steps = numbers(table, "step")
-        whole = ~np.isnan(steps) & ((steps != np.round(steps)) | (steps < 1))
-        if whole.any():
-            raise table.fail("step", np.flatnonzero(whole), "must be a whole number >= 1")
         frames.append(make_log(
             prospect_id=text(table, "prospect_id"),
             at=parse_times(table, "timestamp", tz),
             channel=mapping.apply(table, "channel", "channel"),
             outcome=mapping.apply(table, "outcome", "outcome"),
-            file=i, row=table.rows(np.arange(len(table.frame))), step=steps,
+            file=i, row=table.rows(np.arange(len(table.frame))), step=steps(table, "step"),
             sequence=text(table, "sequence"),
             direction=mapping.apply(table, "direction", "direction"),
             duration_s=numbers(table, "duration_s"),

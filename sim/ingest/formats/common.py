@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.ingest.source import DataError, Table, header
+from sim.ingest.source import DataError, Table, distinct, header, per_row
 from sim.ingest.times import parse_times
 from sim.io.errors import Problem
 
@@ -60,26 +60,50 @@ def classify(
     return out
 
 
-def integers(table: Table, column: str, low: int = 0) -> NDArray[np.float64]:
-    """A column of whole numbers (NaN where empty); anything else is an error."""
+def _numeric(table: Table, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """A text column as numbers (NaN where empty or not a number; each distinct value parsed
+    once), and where it has a value."""
+    values, codes = distinct(table.frame[column])
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return per_row(numbers, codes, np.nan).astype(float), codes >= 0
+
+
+def integers(
+    table: Table, column: str, low: int = 0, high: int | None = None
+) -> NDArray[np.float64]:
+    """A column of whole numbers from ``low`` (to ``high``; NaN where empty); anything else is
+    an error."""
     if column not in table.frame:
         return np.full(len(table.frame), np.nan)
-    text = table.frame[column]
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    given = text.notna().to_numpy()
-    bad = given & (np.isnan(values) | (values != np.round(values)) | (values < low))
+    values, given = _numeric(table, column)
+    with np.errstate(invalid="ignore"):
+        bad = given & ~(np.isfinite(values) & (values == np.round(values)) & (values >= low))
+        if high is not None:
+            bad |= given & (values > high)
     if bad.any():
-        raise table.fail(column, np.flatnonzero(bad), f"must be a whole number >= {low}")
+        allowed = f">= {low}" if high is None else f"from {low} to {high}"
+        raise table.fail(column, np.flatnonzero(bad), f"must be a whole number {allowed}")
     return values
+
+
+MAX_STEP = 1000
+"""The highest sequence step an export may name (a cadence of more steps is no cadence)."""
+
+
+def steps(table: Table, column: str, first: int = 1) -> NDArray[np.float64]:
+    """A column of sequence steps counted from ``first`` (whole numbers up to ``MAX_STEP``),
+    as steps counted from 1 (NaN where empty)."""
+    values = integers(table, column, low=first, high=MAX_STEP + first - 1)
+    return values - first + 1
 
 
 def numbers(table: Table, column: str) -> NDArray[np.float64]:
     """A column of numbers >= 0 (NaN where empty); anything else is an error."""
     if column not in table.frame:
         return np.full(len(table.frame), np.nan)
-    text = table.frame[column]
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    bad = text.notna().to_numpy() & (np.isnan(values) | (values < 0))
+    values, given = _numeric(table, column)
+    with np.errstate(invalid="ignore"):
+        bad = given & ~(np.isfinite(values) & (values >= 0))
     if bad.any():
         raise table.fail(column, np.flatnonzero(bad), "must be a number >= 0")
     return values
@@ -123,6 +147,7 @@ def iso(at: pd.Series, tz: str, fmt: str = "%Y-%m-%dT%H:%M:%S%z") -> pd.Series:
 
 
 __all__ = [
+    "MAX_STEP",
     "Kind",
     "classify",
     "counts",
@@ -134,6 +159,7 @@ __all__ = [
     "personal",
     "rank_steps",
     "required_values",
+    "steps",
     "text",
 ]
 
@@ -174,11 +200,12 @@ def flags(table: Table, column: str) -> NDArray[np.bool_]:
     error."""
     if column not in table.frame:
         return np.zeros(len(table.frame), dtype=bool)
-    words = table.frame[column].astype(object).fillna("false").astype(str).str.strip().str.lower()
-    bad = ~words.isin([*TRUE, *FALSE]).to_numpy()
+    values, codes = distinct(table.frame[column])
+    words = values.astype(str).str.strip().str.lower()
+    bad = per_row(~words.isin([*TRUE, *FALSE]).to_numpy(), codes, False)
     if bad.any():
         raise table.fail(column, np.flatnonzero(bad), "must be true or false")
-    return np.asarray(words.isin(TRUE).to_numpy(), dtype=bool)
+    return np.asarray(per_row(words.isin(TRUE).to_numpy(), codes, False), dtype=bool)
 
 
 def counts(table: Table, column: str) -> NDArray[np.float64]:

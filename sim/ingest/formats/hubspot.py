@@ -20,7 +20,7 @@ and
   no-show; canceled ones are left out), an inbound record booked by the latest touch.
 
 Calls are desk calls. Sequence: ``hs_sequence_id``; without steps, the import numbers the
-touches.
+touches. A step order that counts from 0 (a file holding a step 0) is counted from 1.
 """
 
 from __future__ import annotations
@@ -33,7 +33,17 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sim.ingest.formats.base import Adapter, Synthetic
-from sim.ingest.formats.common import counts, iso, numbers, personal, required_values, text
+from sim.ingest.formats.common import (
+    MAX_STEP,
+    counts,
+    integers,
+    iso,
+    numbers,
+    personal,
+    required_values,
+    steps,
+    text,
+)
 from sim.ingest.formats.labels import (
     CALL_DISPOSITIONS,
     DISPOSITION_OF,
@@ -151,7 +161,12 @@ def _objects(table: Table, mapping: Mapping, tz: str, i: int) -> tuple[pd.DataFr
     if unsure:
         notes.append(f"{table.path.name}: {unsure:,} replies without a reply_sentiment counted "
                      "as negative replies")  # fmt: skip
-    step = numbers(table, "step")
+    first = integers(table, "step", low=0, high=MAX_STEP)
+    zero_based = bool((first == 0).any())
+    step = steps(table, "step", first=0 if zero_based else 1)
+    if zero_based:
+        notes.append(f"{table.path.name}: {table.columns['step']} counts from 0; steps are "
+                     "numbered from 1 (its 0 is step 1)")  # fmt: skip
     log = make_log(
         prospect_id=_first_id(text(table, "prospect_id"))[keep],
         at=parse_times(table, "hs_timestamp", tz)[keep], channel=channel[keep],

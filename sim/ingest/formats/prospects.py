@@ -1,12 +1,13 @@
 """``prospects``: one row per prospect, for teams (and public data sets) that keep only how
 many times each prospect was contacted and how it ended.
 
-Columns: ``prospect_id``, ``attempts`` (touches made, a whole number), ``outcome`` (how it
-ended: ``meeting``, ``won``, ``no``, ``not_now``, ``opted_out`` or ``no_response``), and
+Columns: ``prospect_id``, ``attempts`` (touches made, a whole number up to 1,000),
+``outcome`` (how it ended: ``meeting``, ``won``, ``no``, ``not_now``, ``opted_out`` or
+``no_response``), and
 optionally ``channel`` (the channel of the touches; default email), ``first_contact_attempt``
 (the touch that brought the first two-way contact) and ``arrived_at`` (when the prospect was
 added). Without a touch log only the prospect-level statistics can be computed (the meeting,
-reach and opt-out rates, where meetings came); ``sim.ingest.tables.from_outcomes`` says how
+reach and opt-out rates, where meetings came); ``sim.ingest.prospect_tables`` says how
 the rows become the run's tables.
 """
 
@@ -46,6 +47,8 @@ VOCABULARIES = (
     Vocabulary("channel", "the channel", tuple(c.name for c in Channel),
                {**{c.name: c.name for c in Channel}, **CHANNEL_WORDS}, blank="email"),
 )  # fmt: skip
+MAX_ATTEMPTS = 1000
+"""The most touches a row may count (the import writes a touch log of them)."""
 OUTCOME_COLUMNS = [
     "prospect_id", "attempts", "outcome", "channel", "first_contact_attempt", "arrived_at",
     "file", "row",
@@ -58,8 +61,8 @@ def read(files: list[Path], mapping: Mapping, tz: str) -> Export:
         table = read_table(path, COLUMNS)
         required_values(table, "prospect_id", "the prospect id")
         required_values(table, "attempts", "the number of attempts")
-        attempts = integers(table, "attempts")
-        first = integers(table, "first_contact_attempt", low=1)
+        attempts = integers(table, "attempts", high=MAX_ATTEMPTS)
+        first = integers(table, "first_contact_attempt", low=1, high=MAX_ATTEMPTS)
         late = first > attempts
         if late.any():
             raise table.fail("first_contact_attempt", np.flatnonzero(late),
@@ -104,4 +107,4 @@ ADAPTER = Adapter(
     VOCABULARIES, read, write,
 )  # fmt: skip
 
-__all__ = ["ADAPTER", "ENDINGS", "OUTCOME_COLUMNS"]
+__all__ = ["ADAPTER", "ENDINGS", "MAX_ATTEMPTS", "OUTCOME_COLUMNS"]

@@ -31,11 +31,11 @@ from sim.ingest.formats.common import (
     classify,
     counts,
     flags,
-    integers,
     iso,
     numbers,
     personal,
     required_values,
+    steps,
     text,
 )
 from sim.ingest.formats.labels import (
@@ -95,11 +95,6 @@ VOCABULARIES = (
 )  # fmt: skip
 
 
-def _steps(table: Table) -> np.ndarray:
-    steps = integers(table, "step", low=1)
-    return steps
-
-
 def _emails(table: Table, mapping: Mapping, tz: str, i: int) -> tuple[pd.DataFrame, list[str]]:
     required_values(table, "prospect_id", "the person id")
     required_values(table, "sentAt", "the time sent")
@@ -124,7 +119,7 @@ def _emails(table: Table, mapping: Mapping, tz: str, i: int) -> tuple[pd.DataFra
     log = make_log(
         prospect_id=text(table, "prospect_id")[keep], at=parse_times(table, "sentAt", tz)[keep],
         channel="email", outcome=outcome[keep], file=i, row=table.rows(np.flatnonzero(keep)),
-        step=_steps(table)[keep], sequence=text(table, "sequence")[keep],
+        step=steps(table, "step")[keep], sequence=text(table, "sequence")[keep],
         responded_at=parse_times(table, "repliedAt", tz)[keep],
     )  # fmt: skip
     return log, notes
@@ -142,7 +137,7 @@ def _calls(table: Table, mapping: Mapping, tz: str, i: int) -> pd.DataFrame:
     return make_log(
         prospect_id=text(table, "prospect_id")[keep],
         at=parse_times(table, "createdAt", tz)[keep], channel="call_desk", outcome=outcome[keep],
-        file=i, row=table.rows(np.flatnonzero(keep)), step=_steps(table)[keep],
+        file=i, row=table.rows(np.flatnonzero(keep)), step=steps(table, "step")[keep],
         sequence=text(table, "sequence")[keep], direction=direction[keep],
         duration_s=numbers(table, "duration")[keep],
     )  # fmt: skip
