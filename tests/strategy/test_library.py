@@ -310,7 +310,10 @@ def test_every_strategy_runs_with_sane_outputs(run: tuple[pd.DataFrame, pd.DataF
         t = touches[touches.strategy == name]
         assert len(p) > 0, name
         per = p.touches.mean()
-        assert 0 < per <= len([d for d, *_ in _schedule(name, HORIZON)]), name
+        planned = len(_schedule(name, HORIZON))  # for a prospect who never answers
+        # an adaptive strategy adds a touch on a signal (an open brings a call): at most one
+        # per planned touch
+        assert 0 < per <= planned * (2 if name in ADAPTIVE else 1), name
         assert 0.0 <= p.meeting.mean() <= 1.0, name
         assert p.touches.sum() == len(t), name
         assert (p.rep_minutes > 0).all() and (p.cost >= 0).all(), name
