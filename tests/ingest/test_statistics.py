@@ -61,8 +61,9 @@ def test_every_statistic_equals_the_catalogue_on_the_run(tmp_path: Path, fmt: st
 
 
 def test_the_fit_and_the_holdout_are_the_catalogue_on_their_prospects(tmp_path: Path) -> None:
-    run = cached_run(**RUN)
-    files = export_files("hubspot", tmp_path / "export", **RUN)
+    big = {**RUN, "prospects": 5000}  # enough replies and meetings for most statistics to be kept
+    run = cached_run(**big)
+    files = export_files("hubspot", tmp_path / "export", **big)
     options = ImportOptions(format="hubspot", timezone=TZ, holdout=0.3, seed=5)
     imp = import_export(files, options)
     assert imp.holdout is not None
