@@ -241,11 +241,24 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
+assert issubclass(_Loader, yaml.constructor.SafeConstructor)  # never python/object tags
+
+
+def _load_safely(text: str) -> Any:
+    """The one document of ``text`` through ``_Loader``, whose constructor is PyYAML's safe one
+    (what ``yaml.safe_load`` does, with this module's extra checks)."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def parse(text: str, source: str) -> Any:
     """The one YAML document in ``text``, checked (``check_events``) and loaded safely."""
     try:
         check_events(text)
-        return yaml.load(text, Loader=_Loader)  # a subclass of the safe loader
+        return _load_safely(text)
     except _Refused as exc:
         where = _where(exc.mark.line + 1, exc.mark.column + 1) if exc.mark else ""
         raise _refuse(source, where + exc.message) from None
