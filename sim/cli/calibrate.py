@@ -20,6 +20,8 @@ from sim.cli.common import (
     interruptible,
     os_error_text,
     output_folder,
+    resumable_folder,
+    resumable_work,
     user_errors,
 )
 
@@ -74,7 +76,6 @@ def calibrate_command(
     interrupted calibration."""
     from sim.calibrate.api import calibrate
     from sim.calibrate.problem import load_problem
-    from sim.sweep.execute import SchedulerError
 
     workers = default_workers() if workers is None else workers
     checks = [("--workers", workers, 1), ("--budget", budget, 1), ("--prospects", prospects, 256)]
@@ -87,23 +88,15 @@ def calibrate_command(
         fail("--resume and --overwrite exclude each other")
     with user_errors():
         problem = load_problem(targets)
-        folder = output_folder(
+        folder = resumable_folder(
             None if out is None else str(out), problem.name, Path("reports") / "calibrations"
         )
-        if folder.exists() and not folder.is_dir():
-            fail(f"--out: {folder} is a file, not a folder")
-        kept = f"interrupted; the evaluations done are kept in {folder} (--resume continues)"
-        with interruptible(kept):
-            try:
-                result = calibrate(
-                    problem, folder, budget=budget, prospects=prospects, workers=workers,
-                    scheduler=scheduler, resume=resume, overwrite=overwrite, seed=seed,
-                    progress=True,
-                )  # fmt: skip
-            except SchedulerError as exc:
-                fail(str(exc), code=1)
-            except OSError as exc:
-                fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
+        with resumable_work(folder, "the evaluations done"):
+            result = calibrate(
+                problem, folder, budget=budget, prospects=prospects, workers=workers,
+                scheduler=scheduler, resume=resume, overwrite=overwrite, seed=seed,
+                progress=True,
+            )  # fmt: skip
     for line in summary_lines(result):
         typer.echo(line)
 

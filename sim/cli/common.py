@@ -121,6 +121,35 @@ def output_folder(out: str | None, name: str, under: Path = Path("reports")) -> 
     return Path(out)
 
 
+def resumable_folder(out: str | None, name: str, under: Path) -> Path:
+    """The ``--out`` folder of a job that keeps its finished work there (a sweep, a
+    calibration, a search): ``output_folder``, and not a file."""
+    folder = output_folder(out, name, under)
+    if folder.exists() and not folder.is_dir():
+        raise OptionError("out", f"{folder} is a file, not a folder")
+    return folder
+
+
+@contextmanager
+def resumable_work(folder: Path, kept: str, doing: str = "write into") -> Iterator[None]:
+    """The block of such a job: Ctrl-C, a lost Dask scheduler, a full disk or a dead worker is
+    one line that says what is kept (``kept``: "the finished cells") and exits."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from sim.sweep.execute import SchedulerError
+
+    note = f"{kept} are kept in {folder} (--resume continues)"
+    with interruptible(f"interrupted; {note}"):
+        try:
+            yield
+        except SchedulerError as exc:
+            fail(str(exc), code=1)
+        except OSError as exc:
+            fail(f"cannot {doing} {folder}: {os_error_text(exc)}", code=1)
+        except BrokenProcessPool:
+            fail(f"a worker process died (out of memory?); {note}", code=1)
+
+
 def scenario_from_arg(scenario: str | None) -> Scenario:
     """Load a scenario by path or name; without one, ``scenarios/baseline.yaml`` if it is in
     the working directory, else the project's ``baseline`` scenario."""

@@ -19,9 +19,8 @@ from sim.cli.common import (
     ScenarioArg,
     default_workers,
     fail,
-    interruptible,
-    os_error_text,
-    output_folder,
+    resumable_folder,
+    resumable_work,
     scenario_from_arg,
     user_errors,
 )
@@ -145,7 +144,6 @@ def optimize_command(
         parse_channels,
         space_for,
     )
-    from sim.sweep.execute import SchedulerError
 
     if workers is not None and scheduler is not None:
         fail("--workers and --scheduler exclude each other: local processes or a Dask cluster")
@@ -170,23 +168,15 @@ def optimize_command(
             load_baseline(baseline, scen) if baseline is not None else None,
             posterior, 8 if draws is None else draws, pareto,
         )  # fmt: skip
-        folder = output_folder(
+        folder = resumable_folder(
             None if out is None else str(out), scen.name, Path("reports") / "optimize"
         )
-        if folder.exists() and not folder.is_dir():
-            fail(f"--out: {folder} is a file, not a folder")
-        kept = f"interrupted; the evaluations done are kept in {folder} (--resume continues)"
-        with interruptible(kept):
-            try:
-                result = optimize(
-                    problem, folder, trials=trials, prospects=prospects,
-                    confirm_prospects=confirm_prospects, workers=workers, scheduler=scheduler,
-                    resume=resume, overwrite=overwrite, seed=seed, progress=True,
-                )  # fmt: skip
-            except SchedulerError as exc:
-                fail(str(exc), code=1)
-            except OSError as exc:
-                fail(f"cannot write into {folder}: {os_error_text(exc)}", code=1)
+        with resumable_work(folder, "the evaluations done"):
+            result = optimize(
+                problem, folder, trials=trials, prospects=prospects,
+                confirm_prospects=confirm_prospects, workers=workers, scheduler=scheduler,
+                resume=resume, overwrite=overwrite, seed=seed, progress=True,
+            )  # fmt: skip
     for line in summary_lines(result):
         typer.echo(line)
     if result.pick is None:

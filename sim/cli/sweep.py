@@ -16,9 +16,8 @@ import typer
 from sim.cli.common import (
     default_workers,
     fail,
-    interruptible,
-    os_error_text,
-    output_folder,
+    resumable_folder,
+    resumable_work,
     user_errors,
 )
 from sim.io.errors import OptionError
@@ -153,11 +152,9 @@ def _run(
     replications: int | None,
     charts: bool,
 ) -> SweepResult:
-    from concurrent.futures.process import BrokenProcessPool
 
     from sim.run.options import MAX_WORKERS
     from sim.sweep.api import run_sweep
-    from sim.sweep.execute import SchedulerError
 
     workers = default_workers() if workers is None else workers
     with user_errors():
@@ -169,24 +166,12 @@ def _run(
             raise OptionError("scheduler", "is empty; give the address tcp://HOST:PORT")
         spec, file = _spec(spec_arg, prospects, replications)
         suffix = "-sensitivity" if kind == "sensitivity" else ""
-        folder = output_folder(out, f"{spec.name}{suffix}", Path("reports") / "sweeps")
-        if folder.exists() and not folder.is_dir():
-            raise OptionError("out", f"{folder} is a file, not a folder")
-        kept = f"interrupted; the finished cells are kept in {folder} (--resume continues)"
-        with interruptible(kept):
-            try:
-                return run_sweep(
-                    spec, file, folder, kind=kind, workers=workers, scheduler=scheduler,
-                    resume=resume, overwrite=overwrite, batch=batch, progress=True,
-                    charts=charts,
-                )  # fmt: skip
-            except SchedulerError as exc:
-                fail(str(exc), code=1)
-            except OSError as exc:
-                fail(f"cannot run the sweep into {folder}: {os_error_text(exc)}", code=1)
-            except BrokenProcessPool:
-                fail(f"a worker process died (out of memory?); the finished cells are kept in "
-                     f"{folder} (--resume continues)", code=1)  # fmt: skip
+        folder = resumable_folder(out, f"{spec.name}{suffix}", Path("reports") / "sweeps")
+        with resumable_work(folder, "the finished cells", "run the sweep into"):
+            return run_sweep(
+                spec, file, folder, kind=kind, workers=workers, scheduler=scheduler,
+                resume=resume, overwrite=overwrite, batch=batch, progress=True, charts=charts,
+            )  # fmt: skip
 
 
 def _dry_run(
