@@ -4,15 +4,14 @@ parameters, the charts, the calibrated scenario and the manifest."""
 
 from __future__ import annotations
 
-import base64
 import html
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from sim.calibrate.result import Calibration
 from sim.io.atomic import write_text_atomic
+from sim.report.blocks import figure_block, table_block
 from sim.report.html import CSS
 
 CAPTIONS = {
@@ -23,34 +22,8 @@ CAPTIONS = {
 }
 
 
-def _number(x: float) -> str:
-    if not math.isfinite(x):
-        return "–"
-    return f"{x:.4g}"
-
-
-def _table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.itertuples(index=False):
-        cells = []
-        for i, value in enumerate(row):
-            text = _number(value) if isinstance(value, float) else html.escape(str(value))
-            cells.append(f'<th scope="row">{text}</th>' if i == 0 else f"<td>{text}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        f'<div class="wide"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )
-
-
 def _figure(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    caption = html.escape(CAPTIONS.get(path.stem, path.stem))
-    return (
-        f'<figure id="{html.escape(path.stem)}"><img src="data:image/png;base64,{data}" '
-        f'alt="{caption}"><figcaption>{caption}</figcaption></figure>'
-    )
+    return figure_block(path, CAPTIONS.get(path.stem, path.stem))
 
 
 def report_html(
@@ -90,9 +63,9 @@ posterior medians; intervals over the posterior are 90% intervals.</p>
 <h2>Warnings</h2>
 <div class="finding">{finding}</div>
 <h2>Fit</h2>
-{_table(shown)}
+{table_block(shown)}
 <h2>Parameters</h2>
-{_table(params)}
+{table_block(params)}
 <h2>Charts</h2>
 {"".join(_figure(p) for p in charts)}
 <h2>Calibrated scenario</h2>

@@ -5,9 +5,7 @@ front, the search's progress, the library, and the manifest."""
 
 from __future__ import annotations
 
-import base64
 import html
-import math
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import pandas as pd
 from sim.io.atomic import write_text_atomic
 from sim.optimize.objective import GOAL_METRIC, LABELS
 from sim.optimize.result import Optimization
+from sim.report.blocks import figure_block, table_block
 from sim.report.html import CSS
 
 CAPTIONS = {
@@ -28,28 +27,8 @@ CAPTIONS = {
 }
 
 
-def _number(x: float) -> str:
-    return "–" if not math.isfinite(x) else f"{x:.4g}"
-
-
-def _table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.itertuples(index=False):
-        cells = []
-        for i, value in enumerate(row):
-            text = _number(value) if isinstance(value, float) else html.escape(str(value))
-            cells.append(f'<th scope="row">{text}</th>' if i == 0 else f"<td>{text}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<div class="wide"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")  # fmt: skip
-
-
 def _figure(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    caption = html.escape(CAPTIONS.get(path.stem, path.stem))
-    return (f'<figure id="{html.escape(path.stem)}"><img src="data:image/png;base64,{data}" '
-            f'alt="{caption}"><figcaption>{caption}</figcaption></figure>')  # fmt: skip
+    return figure_block(path, CAPTIONS.get(path.stem, path.stem))
 
 
 def report_html(
@@ -78,11 +57,11 @@ def report_html(
 {figures.get("timeline", "")}
 <pre>{html.escape(texts.get("best.yaml", ""))}</pre>
 <h2>Paired differences (the pick minus each strategy)</h2>
-{_table(c.comparisons)}
+{table_block(c.comparisons)}
 <h2>Constraints</h2>
-{_table(c.constraints)}
+{table_block(c.constraints)}
 <h2>Every metric of the confirmation</h2>
-{_table(c.summary)}"""
+{table_block(c.summary)}"""
     manifest = "".join(
         f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in info.items()
     )
@@ -104,11 +83,11 @@ def report_html(
 {pick}
 <h2>The front</h2>
 {figures.get("front", "")}
-{_table(front)}
+{table_block(front)}
 <h2>The search</h2>
 {figures.get("progress", "")}
 <h2>The library at the search's sizes</h2>
-{_table(library)}
+{table_block(library)}
 <h2>Manifest</h2>
 <dl>{manifest}</dl>
 </body>
