@@ -42,6 +42,7 @@ from sim.calibrate.statistics import (
 )
 from sim.io.loader import scenario_from_dict
 from sim.model.scenario import Scenario
+from sim.sweep.design import walk_path
 
 Prior = Literal["uniform", "log-uniform"]
 SEGMENTS = ("buyer", "info_seeker", "non_fit")
@@ -65,19 +66,11 @@ without bounds, and for the default free set."""
 
 
 def walk(data: dict[str, Any], path: str) -> tuple[Any, str | None]:
-    """The value at a dotted path of a scenario's JSON dump, or ``(None, why not)``."""
-    current: Any = data
-    parts = path.split(".")
-    for depth, part in enumerate(parts):
-        where = ".".join(parts[:depth]) or "the scenario's top level"
-        if not isinstance(current, dict):
-            return None, f"{where} is a value, it has no field {part!r}"
-        if part not in current:
-            keys = ", ".join(str(k) for k in current)
-            return None, f"no such scenario field; {where} has: {keys}"
-        current = current[part]
-    if isinstance(current, dict):
-        return None, f"is a group of fields, not one value; it has: {', '.join(current)}"
+    """The number at a dotted path of a scenario's JSON dump, or ``(None, why not)`` (the
+    sweep's ``walk_path``, which also says where a path breaks, and then: a number)."""
+    current, why = walk_path(data, path)
+    if why is not None:
+        return None, why
     if isinstance(current, bool) or not isinstance(current, int | float):
         return None, f"holds {current!r}, not a number"
     return current, None

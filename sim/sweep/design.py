@@ -106,7 +106,7 @@ def base_scenario(spec: SweepSpec, spec_file: Path | None, source: str) -> dict[
 # -- paths -------------------------------------------------------------------------------------
 
 
-def _walk(data: dict[str, Any], path: str) -> tuple[Any, str | None]:
+def walk_path(data: dict[str, Any], path: str) -> tuple[Any, str | None]:
     """The value at a dotted path, or ``(None, message)`` saying where the path breaks."""
     current: Any = data
     parts = path.split(".")
@@ -131,7 +131,7 @@ def path_problems(spec: SweepSpec, base: dict[str, Any]) -> list[Problem]:
         for field, path in (("path", p.path), ("balance", p.balance)):
             if path is None:
                 continue
-            _, message = _walk(base, path)
+            _, message = walk_path(base, path)
             if message:
                 out.append(Problem(f"parameters.{i}.{field}", path, message))
     return out
@@ -156,8 +156,8 @@ def apply(base: dict[str, Any], spec: SweepSpec, values: dict[str, Scalar]) -> d
     for p in spec.parameters:
         value = values[p.name]
         if p.balance is not None:
-            old, _ = _walk(base, p.path)
-            other, _ = _walk(data, p.balance)
+            old, _ = walk_path(base, p.path)
+            other, _ = walk_path(data, p.balance)
             if isinstance(value, int | float) and isinstance(old, int | float):
                 _set(data, p.balance, _tidy(float(other) - (float(value) - float(old))))
         _set(data, p.path, value)
@@ -262,7 +262,9 @@ def sensitivity_points(spec: SweepSpec, unit: NDArray[np.float64]) -> list[dict[
 def _round_integers(
     points: list[dict[str, Scalar]], base: dict[str, Any], spec: SweepSpec
 ) -> list[dict[str, Scalar]]:
-    whole = [p.name for p in spec.parameters if p.is_range and _is_integer(_walk(base, p.path)[0])]
+    whole = [
+        p.name for p in spec.parameters if p.is_range and _is_integer(walk_path(base, p.path)[0])
+    ]
     if not whole:
         return points
     return [{k: round(float(v)) if k in whole else v for k, v in pt.items()} for pt in points]
@@ -379,4 +381,5 @@ __all__ = [
     "sensitivity_points",
     "sensitivity_sample",
     "sweep_points",
+    "walk_path",
 ]
