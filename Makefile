@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep bench-calibrate
+.PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep bench-scale bench-calibrate
 .PHONY: validate approximations pairing calibration-check planted-import bench-import bench-optimize clean
 
 $(BIN)/python:
@@ -45,6 +45,10 @@ bench-vector: $(STAMP)
 
 bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
+
+# a 1,000,000-prospect run of every strategy (time, peak memory), per-task times, simulate's fixed cost
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py --prospects 1000000
 
 # a calibration of 6 free parameters to 8 targets with the default budget, timed
 bench-calibrate: $(STAMP)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sim.cli.common import (
+    SchedulerOpt,
     default_workers,
     fail,
     interruptible,
@@ -57,10 +58,7 @@ def calibrate_command(
         int | None,
         typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
     ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Run on the Dask cluster of this scheduler (tcp://HOST:PORT) instead."),
-    ] = None,
+    scheduler: SchedulerOpt = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the calibration in --out: evaluations done are kept.")
     ] = False,

@@ -27,6 +27,12 @@ from sim.io.errors import OptionError, ScenarioError
 if TYPE_CHECKING:
     from sim.model.scenario import Scenario
 
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="Run on the Dask cluster of this scheduler (tcp://HOST:PORT) instead."),
+]
+"""``--scheduler``, the same for every command that can run on a Dask cluster."""
+
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as shells give it."""

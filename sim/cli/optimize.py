@@ -17,6 +17,7 @@ import typer
 
 from sim.cli.common import (
     ScenarioArg,
+    SchedulerOpt,
     default_workers,
     fail,
     resumable_folder,
@@ -114,10 +115,7 @@ def optimize_command(
         int | None,
         typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
     ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Run on the Dask cluster of this scheduler (tcp://HOST:PORT) instead."),
-    ] = None,
+    scheduler: SchedulerOpt = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the search in --out: evaluations done are kept.")
     ] = False,

@@ -22,6 +22,7 @@ from sim.cli.chart_options import (
 from sim.cli.common import (
     OutputFormat,
     ScenarioArg,
+    SchedulerOpt,
     default_workers,
     fail,
     interruptible,
@@ -32,6 +33,21 @@ from sim.cli.common import (
     user_errors,
 )
 from sim.engines.registry import DEFAULT_PROSPECTS, engine_names
+from sim.io.errors import OptionError
+
+TABLES_UP_TO = 200_000
+"""Prospects per strategy up to which ``followup run`` writes the outcome table and touch log
+unless told (beyond, they are gigabytes; every other output comes from statistics)."""
+
+
+def keep_tables(tables: bool | None, prospects: int | None, engine: str) -> bool:
+    """Whether a run keeps its per-prospect tables: as asked, else up to ``TABLES_UP_TO``
+    prospects per strategy (always on the DES, which keeps them to tell stories)."""
+    if tables is not None:
+        return tables
+    n = DEFAULT_PROSPECTS[engine] if prospects is None else prospects
+    return engine == "des" or n <= TABLES_UP_TO
+
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,13 +100,20 @@ def run(
         ),
     ] = None,
     chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 65_536,
+    tables: Annotated[
+        bool | None,
+        typer.Option(
+            "--tables/--no-tables",
+            help="Write the per-prospect table and the touch log (prospects.parquet, "
+            "touches.parquet). Every other output comes from mergeable statistics at any size.",
+            show_default=f"on up to {TABLES_UP_TO:,} prospects per strategy",
+        ),
+    ] = None,
     stream: Annotated[
         bool,
-        typer.Option(
-            help="Vector engine: keep only sufficient statistics (flat memory; no parquet "
-            "files, no comparisons.csv)."
-        ),
+        typer.Option(help="The same as --no-tables (kept for earlier scripts)."),
     ] = False,
+    scheduler: SchedulerOpt = None,
     precision: Annotated[
         float | None,
         typer.Option(
@@ -137,6 +160,7 @@ def run(
     from sim.report.findings import compare_to_best, finding_sentences
     from sim.results.summary import format_table
     from sim.run import RunOptions, simulate, write_run
+    from sim.run.executor import SchedulerError
     from sim.run.options import check_memory
     from sim.run.precision import precision_lines
     from sim.run.write import is_run_entry, is_run_folder
@@ -152,18 +176,23 @@ def run(
     with user_errors():
         charts = chart_options(only_charts, only, highlight, compare, size, week_strategy)
         name = engine.value
+        if stream and tables:
+            raise OptionError("stream", "--stream means --no-tables; give one of them")
+        if scheduler is not None and workers is not None:
+            raise OptionError("workers", "local workers and --scheduler exclude each other")
         options = RunOptions(
             prospects=DEFAULT_PROSPECTS[name] if prospects is None else prospects,
             seed=seed,
             engine=name,
             workers=default_workers() if workers is None else workers,
             chunk=chunk,
-            stream=stream,
+            stream=stream or not keep_tables(tables, prospects, name),
             precision=precision,
             max_prospects=max_prospects,
             week=True,
             week_strategy=week_strategy,
             progress=True,
+            scheduler=scheduler,
         )
         scen = scenario_from_arg(scenario)
         names = strategy_list(strategies, scen)
@@ -182,8 +211,9 @@ def run(
                 check = None
                 if assumptions:
                     check = check_assumptions(
-                        result, parts / FOLDER, workers=options.workers, progress=True
-                    )
+                        result, parts / FOLDER, workers=options.workers,
+                        scheduler=scheduler, progress=True,
+                    )  # fmt: skip
                 written = write_run(
                     result, folder, charts=charts, started=started, assumptions=check
                 )
@@ -191,6 +221,8 @@ def run(
             fail(f"cannot write into {folder}: {os_error_text(exc)}; {unchanged}", code=1)
         except BrokenProcessPool:
             fail(f"a worker process died (out of memory?); {unchanged}", code=1)
+        except SchedulerError as exc:
+            fail(f"{exc}; {unchanged}", code=1)
     summary = written.summary
     notes = finding_sentences(summary, compare_to_best(result, summary, written.comparisons))[1:]
     notes += precision_lines(result)

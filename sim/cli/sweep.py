@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import (
+    SchedulerOpt,
     default_workers,
     fail,
     resumable_folder,
@@ -35,10 +36,6 @@ OutOpt = Annotated[str | None, typer.Option(help="Output folder.")]
 WorkersOpt = Annotated[
     int | None,
     typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
-]
-SchedulerOpt = Annotated[
-    str | None,
-    typer.Option(help="Run on the Dask cluster of this scheduler (tcp://HOST:PORT) instead."),
 ]
 ResumeOpt = Annotated[
     bool, typer.Option(help="Continue the sweep in --out: skip the cells already done.")

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    from numpy.typing import NDArray
 
     from sim.model.scenario import Scenario
     from sim.results.aggregate import StrategyStats
@@ -49,12 +51,15 @@ class StrategyTask:
 @dataclass
 class EngineOutput:
     """One strategy's outcomes: the per-prospect table and touch log (empty when streamed, or
-    written to ``StrategyTask.touch_path``), their statistics, and traced stories."""
+    written to ``StrategyTask.touch_path``), their statistics, and traced stories. ``values``:
+    when streamed, the compared per-prospect columns (``sim.results.paired.PAIRED_COLUMNS``) in
+    prospect order, for the paired comparisons (empty when the table is there)."""
 
     prospects: pd.DataFrame
     touches: pd.DataFrame
     stats: StrategyStats
     traces: Traces = field(default_factory=dict)
+    values: dict[str, NDArray[np.float64]] = field(default_factory=dict)
 
 
 @runtime_checkable

@@ -97,6 +97,7 @@ def check_assumptions(
     folder: Path | str,
     *,
     workers: int = 1,
+    scheduler: str | None = None,
     progress: bool = False,
     assumptions: Sequence[Assumption] = ASSUMPTIONS,
     prospects: int | None = None,
@@ -106,7 +107,7 @@ def check_assumptions(
     the ends of its range, into ``folder`` (the sweep's seed is ``result.seed``); None when
     the run has a single strategy (there is no ranking to check). The strategies must be the
     library's or the scenario's own (a sweep runs them by name). Raises ``OSError`` when
-    ``folder`` cannot be written."""
+    ``folder`` cannot be written. ``scheduler``: run the sweep on that Dask cluster."""
     summary = summarize_stats(result.stats)
     versus = compare_to_best(result, summary)
     strategies = leading_strategies(summary, versus)
@@ -122,8 +123,9 @@ def check_assumptions(
     spec_path = write_text_atomic(out / SWEEP_FILE, yaml.safe_dump(data, sort_keys=False))
     spec = spec_from_dict(data, str(spec_path), "assumptions")
     sweep = run_sweep(
-        spec, spec_path, out, workers=workers, overwrite=True, progress=progress, charts=False
-    )
+        spec, spec_path, out, workers=workers, scheduler=scheduler, overwrite=True,
+        progress=progress, charts=False,
+    )  # fmt: skip
     run = run_setting(strategies, metric_table(summary, "meeting_rate"), versus)
     meta = check_meta(strategies, n, result.seed, assumptions, values, run, cells)
     write_text_atomic(out / CHECK_FILE, json.dumps(meta, indent=2, allow_nan=False) + "\n")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.results.result import RunResult
 from sim.results.summary import best_strategy, metric_table, paired_difference, ranked
-from sim.results.tables import fdr_adjust
+from sim.results.tables import compare, fdr_adjust
 
 ALPHA = 0.05
 """Adjusted p-values at or above this: a strategy is indistinguishable from the best."""
@@ -45,10 +45,12 @@ def compare_to_best(
     """Every other strategy against the best on the ``meeting`` column: from ``comparisons``
     (``strategy_a, strategy_b, metric, diff, ci_low, ci_high, p_value[, p_adjusted]``) when
     given, else paired differences computed from the outcome table, with Benjamini-Hochberg
-    adjusted p-values (``scipy.stats.false_discovery_control``). None when neither is
-    available (a streamed run keeps no outcome table)."""
+    adjusted p-values (``scipy.stats.false_discovery_control``); without either, from the
+    run's paired statistics. None when none is available (a run saved without them)."""
     best = best_strategy(summary)
     others = [s for s in ranked(summary) if s != best]
+    if (comparisons is None or not len(comparisons)) and result.paired is not None and others:
+        comparisons = compare(result.paired, best, others)
     if comparisons is not None and len(comparisons):
         found = _from_comparisons(comparisons, best, others)
         if found is not None:
@@ -132,8 +134,8 @@ def finding_sentences(summary: pd.DataFrame, versus: list[VersusBest] | None) ->
     if versus is None:
         return [
             first,
-            "Paired comparisons need the per-prospect outcomes, which a streamed "
-            "run does not keep: rerun without --stream to test the differences.",
+            "Paired comparisons need the run's comparisons.csv or per-prospect outcomes, "
+            "which this run does not have: rerun it to test the differences.",
         ]
     if not versus:
         return [first]

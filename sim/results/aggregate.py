@@ -23,7 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sim.model.channels import Channel
-from sim.model.outcomes import RESPONSE_LABELS, Result
+from sim.model.outcomes import RESPONSE_LABELS, Result, Status
 from sim.results.moments import Moments
 
 FLAGS = (
@@ -50,6 +50,7 @@ POSITIVE_OUTCOMES = ("meeting", "conversing")
 DIAL_CHANNELS = ("call_desk", "call_cell")
 CHANNEL_NAMES = tuple(c.name for c in Channel)
 RESULT_NAMES = tuple(r.name for r in Result)
+STATUS_NAMES = tuple(s.name for s in Status)
 TOUCH_COUNTS = ("sent", "reached", "read", "positive", "no", "not_now", "opted_out")
 """What ``StrategyStats.touch_counts`` counts per attempt and channel, last axis in this order.
 
@@ -121,6 +122,13 @@ class StrategyStats:
     books: Moments = field(default_factory=lambda: Moments.empty(BOOK_VALUES))
     """Moments of a book's meetings and rep weeks over reps' books (books never straddle
     chunks, so these merge)."""
+    meeting_days: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Histogram of the business day meetings were booked on (index = day): the cumulative
+    meetings chart."""
+    outcomes: NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(len(STATUS_NAMES), np.int64)
+    )
+    """Prospects by final outcome (``Status`` order): the outcome-mix chart."""
 
     def __add__(self, other: StrategyStats) -> StrategyStats:
         hist = _add_padded(self.first_response, other.first_response)
@@ -141,6 +149,8 @@ class StrategyStats:
             touch_minutes=_add_padded(self.touch_minutes, other.touch_minutes),
             inbound_meetings=_add_padded(self.inbound_meetings, other.inbound_meetings),
             books=self.books + other.books,
+            meeting_days=_add_padded(self.meeting_days, other.meeting_days),
+            outcomes=self.outcomes + other.outcomes,
         )
 
     @classmethod
@@ -189,6 +199,12 @@ class StrategyStats:
             first_contact_meeting=_histogram(first_met),
             inbound_meetings=_histogram(before.astype(np.int64)),
             books=_book_moments(prospects, meeting),
+            meeting_days=_histogram(
+                _whole(prospects["meeting_day"])
+                if "meeting_day" in prospects
+                else np.zeros(0, np.int64)
+            ),
+            outcomes=np.bincount(_known(outcome), minlength=len(STATUS_NAMES)).astype(np.int64),
         )
         if touches is not None:
             stats._add_touches(
@@ -254,6 +270,18 @@ class StrategyStats:
             np.bincount(key, weights=minutes[known], minlength=size), dtype=np.float64
         ).reshape(shape)
         self.has_touches = True
+
+
+def _whole(column: pd.Series | NDArray[Any]) -> NDArray[np.int64]:
+    """The whole numbers of a float column with NaN for none (NaN dropped)."""
+    values = np.asarray(column, dtype=float)
+    return np.asarray(values[~np.isnan(values)], dtype=np.int64)
+
+
+def _known(outcome: pd.Series) -> NDArray[np.int64]:
+    """``Status`` codes of an outcome column (names not in ``Status`` dropped)."""
+    codes = _codes(outcome, STATUS_NAMES)
+    return np.asarray(codes[codes >= 0], dtype=np.int64)
 
 
 def _flag(prospects: pd.DataFrame, column: str) -> NDArray[np.bool_]:

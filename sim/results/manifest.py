@@ -104,6 +104,8 @@ def manifest(result: RunResult, **extra: object) -> dict[str, object]:
             "workers": result.workers,
         },
         "streamed": result.streamed,
+        "tables": not result.streamed,
+        "scheduler": result.scheduler,
         "wall_time_s": round(wall, 3) if math.isfinite(wall) else None,
         "report_created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.model.scenario import Scenario
 from sim.results.aggregate import StrategyStats
+from sim.results.paired import PairedStats
 
 if TYPE_CHECKING:
     from sim.results.week import TraceEvent, Week
@@ -46,11 +47,16 @@ class RunResult:
     """(strategy, prospect) to the prospect's story (discrete-event engine, ``trace``)."""
     stats: dict[str, StrategyStats] = field(default_factory=dict)
     """Per-strategy sufficient statistics; the only output of a streamed run."""
+    paired: PairedStats | None = None
+    """Every strategy's outcomes over the same prospects, jointly (the paired comparisons);
+    None when the run kept none (then an outcome table carries them)."""
     streamed: bool = False
     chunk: int | None = None
     """Prospects per chunk (vector engine; None for the DES)."""
     workers: int = 1
     """Worker processes."""
+    scheduler: str | None = None
+    """The Dask scheduler the chunks ran on (None: this machine)."""
     touch_parts: list[Path] = field(default_factory=list)
     """With ``touch_dir``: the touch log's part files, in strategy order (``touches`` is then
     empty)."""

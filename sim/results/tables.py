@@ -9,12 +9,10 @@
 - ``funnel.csv`` (``sim.results.funnel.funnel``): per strategy, touch and channel, what the
   touches did, with rates and intervals, and what the N-th touch added.
 
-``touch_stats`` and ``by_attempt`` are built from the per-strategy sufficient statistics
-(``sim.results.aggregate.StrategyStats``), so a streamed run (``--stream``) writes them too.
-``comparisons`` needs each prospect's outcome under both strategies of a pair, which only the
-outcome table has: the statistics are kept strategy by strategy and hold no cross-strategy
-products, so a streamed run leaves ``comparisons.csv`` out (``run_tables``), and with it the
-list of strategies indistinguishable from the best.
+Every table is built from mergeable statistics: the per-strategy ``StrategyStats``
+(``sim.results.aggregate``) and, for ``comparisons``, the strategies' joint moments over the same
+prospects (``sim.results.paired.PairedStats``), so a run of any size writes them all without an
+outcome table.
 """
 
 from __future__ import annotations
@@ -29,7 +27,8 @@ from scipy import stats
 
 from sim.results.aggregate import CHANNEL_NAMES, TOUCH_COUNTS, StrategyStats
 from sim.results.funnel import funnel
-from sim.results.summary import best_strategy, paired_difference_arrays, ranked
+from sim.results.paired import PairedStats
+from sim.results.summary import best_strategy, ranked
 
 COMPARISON_COLUMNS = [
     "strategy_a",
@@ -69,55 +68,42 @@ def fdr_adjust(p_values: ArrayLike) -> NDArray[np.float64]:
     return adjusted
 
 
-def _aligned(prospects: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The outcome table split by strategy, each part sorted by prospect id; raises unless
-    every strategy ran on the same prospects."""
-    names = prospects["strategy"].astype(str)
-    parts: dict[str, pd.DataFrame] = {}
-    ids: NDArray[np.int64] | None = None
-    for key, group in prospects.groupby(names, sort=False, observed=True):
-        name = str(key)
-        rows = group.sort_values("prospect", kind="stable")
-        these = rows["prospect"].to_numpy(dtype=np.int64)
-        if ids is None:
-            ids = these
-            if np.any(np.diff(ids) == 0):
-                raise ValueError(f"strategy {name!r} has duplicate prospect ids")
-        elif not np.array_equal(ids, these):
-            raise ValueError(f"strategy {name!r} did not run on the same prospects as the others")
-        parts[name] = rows
-    return parts
-
-
 def comparisons(
     prospects: pd.DataFrame,
     best: str,
     order: list[str] | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
+    """``compare`` on the outcome table's paired statistics (``PairedStats.of_table``); raises
+    ``ValueError`` unless every strategy ran on the same prospects."""
+    return compare(PairedStats.of_table(prospects), best, order, level)
+
+
+def compare(
+    paired: PairedStats, best: str, order: list[str] | None = None, level: float = 0.95
+) -> pd.DataFrame:
     """Every other strategy (``strategy_a``) against ``best`` (``strategy_b``), paired on the
     same prospects, for each metric of ``COMPARISON_METRICS``: ``diff`` is the mean of
     ``a - b`` per prospect (a share for rates: -0.01 is one meeting fewer per 100 prospects),
     ``ci_low, ci_high`` its ``level`` interval and ``p_value`` the paired t-test's
-    (``sim.results.summary.paired_difference``). ``p_adjusted``: Benjamini-Hochberg over all rows of
+    (``sim.results.paired.paired_test``). ``p_adjusted``: Benjamini-Hochberg over all rows of
     the same metric (``fdr_adjust``). Rows by metric, then strategies in ``order`` (default:
-    their order in ``prospects``)."""
-    parts = _aligned(prospects)
-    if best not in parts:
+    the statistics' order)."""
+    names = paired.strategies
+    if best not in names:
         raise ValueError(f"no prospects for strategy {best!r}")
-    others = [s for s in (order or list(parts)) if s != best and s in parts]
+    others = [s for s in (order or list(names)) if s != best and s in names]
+    if not others:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
     frames = []
     for metric, column in COMPARISON_METRICS.items():
-        base = parts[best][column].to_numpy(dtype=float)
         rows = []
         for name in others:
-            d = paired_difference_arrays(parts[name][column].to_numpy(dtype=float), base, level)
+            d = paired.test(column, name, best, level)
             rows.append((name, best, metric, d.diff, d.ci_low, d.ci_high, d.p_value))
         frame = pd.DataFrame(rows, columns=COMPARISON_COLUMNS[:-1])
         frame["p_adjusted"] = fdr_adjust(frame["p_value"].to_numpy(dtype=float))
         frames.append(frame)
-    if not others:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -202,18 +188,20 @@ TEXT = frozenset({"strategy", "channel"})
 
 
 def run_tables(
-    prospects: pd.DataFrame | None,
+    paired: PairedStats | pd.DataFrame | None,
     by_strategy: Mapping[str, StrategyStats],
     summary: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
-    """The tables of a run by file name: ``comparisons.csv`` (only with an outcome table:
-    ``prospects`` None or empty, as in a streamed run, leaves it out), ``touch_stats.csv``,
+    """The tables of a run by file name: ``comparisons.csv`` (from the run's paired statistics,
+    or an outcome table; left out without either or with one strategy), ``touch_stats.csv``,
     ``by_attempt.csv`` and ``funnel.csv``. The best strategy is the summary's highest meeting
     rate."""
     tables: dict[str, pd.DataFrame] = {}
-    if prospects is not None and len(prospects):
+    if isinstance(paired, pd.DataFrame):
+        paired = PairedStats.of_table(paired) if len(paired) else None
+    if paired is not None and paired.n:
         order = ranked(summary)
-        tables["comparisons.csv"] = comparisons(prospects, best_strategy(summary), order)
+        tables["comparisons.csv"] = compare(paired, best_strategy(summary), order)
     tables["touch_stats.csv"] = touch_stats(by_strategy)
     tables["by_attempt.csv"] = by_attempt(by_strategy)
     tables["funnel.csv"] = funnel(by_strategy)
@@ -226,6 +214,7 @@ __all__ = [
     "COMPARISON_METRICS",
     "TOUCH_STATS_COLUMNS",
     "by_attempt",
+    "compare",
     "comparisons",
     "fdr_adjust",
     "run_tables",

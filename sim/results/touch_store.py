@@ -1,6 +1,7 @@
 """Touch logs of large runs, kept on disk rather than in memory.
 
-Each strategy's touch log is written to its own part file by the process that simulated it,
+Each strategy's touch log on each chunk is written to its own part file by the process that
+simulated it,
 and the parts are merged into one parquet file at the end, a row group at a time, so that no
 process holds more than one strategy's log and the run's parent holds none: a million
 prospects under every strategy is tens of millions of touches.
@@ -15,9 +16,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 
-def part_path(folder: Path, index: int) -> Path:
-    """The part file of the ``index``-th strategy of a run."""
-    return folder / f"part-{index:04d}.parquet"
+def part_path(folder: Path, index: int, chunk: int = 0) -> Path:
+    """The part file of the ``index``-th strategy of a run on its ``chunk``-th chunk."""
+    return folder / f"part-{index:04d}-{chunk:05d}.parquet"
 
 
 def write_part(frame: pd.DataFrame, path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,8 @@ MAX_SEED = 2**63 - 1
 MAX_PROSPECTS = 100_000_000
 """The largest run one machine is asked to do (a cluster run goes through sweeps or chunks)."""
 MAX_WORKERS = 256
+SCHEDULER = re.compile(r"(tcp|tls|inproc|ws|wss|ucx)://[^\s/:]+(:\d{1,5})?/?")
+"""A Dask scheduler address."""
 BYTES_PER_PROSPECT = 1_500
 """Memory a run holds per prospect and strategy (the outcome table and the touch log), as
 measured with the vector engine on the baseline scenario (1.3 to 1.4 kB)."""
@@ -42,7 +45,9 @@ class RunOptions:
     ``trace`` prospects whose story is recorded (discrete-event engine); ``precision`` grow
     the run until every meeting-rate 95% CI half-width is below it (a share), up to
     ``max_prospects``; ``week`` also trace a week in the life of one prospect (for the
-    charts) under ``week_strategy`` (default the first strategy); ``progress`` show bars.
+    charts) under ``week_strategy`` (default the first strategy); ``progress`` show bars;
+    ``scheduler`` run the (chunk, strategy) tasks on the Dask scheduler at this address
+    (``tcp://host:port``) instead of ``workers`` local processes, with the same results.
     """
 
     prospects: int = 2000
@@ -59,6 +64,7 @@ class RunOptions:
     week: bool = False
     week_strategy: str | None = None
     progress: bool = False
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "trace", tuple(int(i) for i in self.trace))
@@ -71,6 +77,10 @@ class RunOptions:
             _check_int(name, value, low, high)
         if self.chunk is not None:
             _check_int("chunk", self.chunk, 1, 10_000_000)
+        if self.scheduler is not None and not SCHEDULER.fullmatch(self.scheduler):
+            raise OptionError(
+                "scheduler", f"must be a Dask address tcp://HOST:PORT, got {self.scheduler!r}"
+            )
         try:
             engine = get_engine(self.engine)
         except ValueError as exc:

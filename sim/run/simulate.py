@@ -8,22 +8,21 @@ the run until the meeting rates are as precise as asked (``sim.run.precision``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
-from sim.engines.base import EngineOutput, StrategyTask
 from sim.engines.des.week import trace_week
 from sim.engines.registry import get_engine
 from sim.model.scenario import Scenario
+from sim.results.frames import log_frame, no_prospects
 from sim.results.result import RunResult
-from sim.results.touch_store import part_path
+from sim.run.chunked import collect, plan_run
+from sim.run.executor import ordered, runner
 from sim.run.options import RunOptions
-from sim.run.pool import worker_pool
 from sim.run.precision import grow_to_precision
 from sim.strategy.base import Strategy
 from sim.strategy.library import expand, get_strategy
@@ -69,35 +68,22 @@ def _run(
 ) -> RunResult:
     engine = get_engine(opts.engine)
     start = time.perf_counter()
-    parts: list[Path] = []
-    if opts.touch_dir is not None and opts.touch_log and not opts.stream:
-        Path(opts.touch_dir).mkdir(parents=True, exist_ok=True)
-        parts = [part_path(Path(opts.touch_dir), k) for k in range(len(names))]
-    side_by_side = opts.workers > 1 and len(names) > 1
-    tasks = [
-        StrategyTask(
-            scenario,
-            strategy,
-            opts.prospects,
-            opts.seed,
-            chunk=opts.chunk,
-            workers=1 if side_by_side else opts.workers,
-            touch_log=opts.touch_log,
-            stream=opts.stream,
-            touch_path=parts[k] if parts else None,
-            trace=opts.trace,
-        )
-        for k, strategy in enumerate(objects)
-    ]
-    bar = tqdm(total=len(names), desc="strategies", unit="strategy", disable=not opts.progress)
+    tables = not opts.stream
+    touch_dir = Path(opts.touch_dir) if opts.touch_dir is not None else None
+    if touch_dir is not None and tables and opts.touch_log:
+        touch_dir.mkdir(parents=True, exist_ok=True)
+    plan = plan_run(
+        engine, scenario, objects, prospects=opts.prospects, seed=opts.seed, chunk=opts.chunk,
+        tables=tables, touch_log=opts.touch_log, touch_dir=touch_dir, trace=opts.trace,
+    )  # fmt: skip
+    bar = tqdm(
+        total=opts.prospects * len(names), desc="simulating", unit="prospect",
+        unit_scale=True, disable=not opts.progress,
+    )  # fmt: skip
+    workers = min(opts.workers, len(plan.tasks))
     try:
-        if side_by_side:
-            outputs = _in_parallel(engine.run, tasks, min(opts.workers, len(tasks)), bar.update)
-        else:
-            outputs = []
-            for task in tasks:
-                outputs.append(engine.run(task))
-                bar.update()
+        with runner(workers, opts.scheduler) as run:
+            kept = collect(plan, ordered(run, engine.run, plan.tasks), bar.update)
     finally:
         bar.close()
     week = None
@@ -115,39 +101,26 @@ def _run(
         seed=opts.seed,
         n_prospects=opts.prospects,
         strategies=names,
-        prospects=pd.concat([o.prospects for o in outputs], ignore_index=True),
-        touches=pd.concat([o.touches for o in outputs], ignore_index=True),
+        prospects=kept.table(names, "prospects") if tables else _empty(names, "prospects"),
+        touches=kept.table(names, "touches")
+        if tables and not plan.parts
+        else _empty(names, "touches"),
         wall_time=time.perf_counter() - start,
-        traces={
-            (name, i): story
-            for name, o in zip(names, outputs, strict=True)
-            for i, story in o.traces.items()
-        },
-        stats={name: o.stats for name, o in zip(names, outputs, strict=True)},
+        traces=kept.traces,
+        stats={name: kept.stats[name] for name in names},
+        paired=kept.paired,
         streamed=opts.stream,
         chunk=opts.chunk or engine.default_chunk,
         workers=opts.workers,
-        touch_parts=parts,
+        scheduler=opts.scheduler,
+        touch_parts=plan.parts,
         week=week,
     )
 
 
-def _in_parallel(
-    run: Callable[[StrategyTask], EngineOutput],
-    tasks: list[StrategyTask],
-    workers: int,
-    done: Callable[[], object],
-) -> list[EngineOutput]:
-    """Whole strategies on ``workers`` processes, in the order of ``tasks``; ``done()`` after
-    each finished strategy. One pool for the run: its processes start while the parent is
-    still small, and each strategy's tables are built in the worker that simulated it. The
-    workers die with the parent, and at once when this ends with an error or Ctrl-C
-    (``sim.run.pool``)."""
-    with worker_pool(workers) as pool:
-        futures = [pool.submit(run, task) for task in tasks]
-        for _ in as_completed(futures):
-            done()
-        return [f.result() for f in futures]
+def _empty(names: list[str], which: str) -> pd.DataFrame:
+    """An empty outcome table or touch log with its columns (a run that kept none)."""
+    return no_prospects(names[0]) if which == "prospects" else log_frame(names[0], (), {})
 
 
 __all__ = ["RunOptions", "RunResult", "simulate"]

@@ -25,6 +25,7 @@ from sim.io.staging import staged
 from sim.report.dependence import FOLDER, RankingCheck
 from sim.report.html import write_report
 from sim.results.manifest import manifest
+from sim.results.paired import PairedStats
 from sim.results.result import RunResult
 from sim.results.summary import summarize_stats
 from sim.results.tables import run_tables
@@ -96,7 +97,7 @@ def write_run(
     assumptions: RankingCheck | None = None,
 ) -> WrittenRun:
     """Write every output of ``result`` into ``folder``, replacing it as a whole: the data
-    files (``RUN_FILES``; a streamed run has no parquet files and no ``comparisons.csv``),
+    files (``RUN_FILES``; a streamed run has no parquet files),
     ``scenario.yaml``, ``week.json`` (when the run traced a week), the charts and
     ``report.html`` (``visuals``; ``charts`` chooses which charts and how they look), and
     ``manifest.json`` last (``extra`` entries appended;
@@ -131,7 +132,10 @@ def write_files(
     """``write_run``'s files, written straight into the existing folder ``out``; the
     ``assumptions`` check's folder is copied into ``out/assumptions``."""
     summary = summarize_stats(result.stats)
-    tables = run_tables(None if result.streamed else result.prospects, result.stats, summary)
+    paired = result.paired
+    if paired is None and not result.streamed:
+        paired = PairedStats.of_table(result.prospects) if len(result.prospects) else None
+    tables = run_tables(paired, result.stats, summary)
     files = _write_data(result, summary, tables, out)
     files.append(write_text_atomic(out / "scenario.yaml", scenario_to_yaml(result.scenario)))
     if result.week is not None:

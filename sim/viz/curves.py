@@ -75,11 +75,20 @@ def reach_curve_from_stats(
     return pd.DataFrame(curves, index=pd.Index(attempts, name="attempt"))
 
 
-def meeting_curve(prospects: pd.DataFrame, horizon: int) -> pd.DataFrame:
+def meeting_curve(
+    prospects: pd.DataFrame | Mapping[str, StrategyStats], horizon: int
+) -> pd.DataFrame:
     """Cumulative meetings per 100 prospects at the end of each business day ``0 .. horizon-1``
-    (rows), per strategy (columns)."""
+    (rows), per strategy (columns), from the outcome table or per-strategy statistics."""
     days = np.arange(horizon)
     curves = {}
+    if not isinstance(prospects, pd.DataFrame):
+        for name, st in prospects.items():
+            booked = np.zeros(horizon)
+            upto = min(horizon, len(st.meeting_days))
+            booked[:upto] = st.meeting_days[:upto]
+            curves[name] = 100 * np.cumsum(booked) / max(st.n, 1)
+        return pd.DataFrame(curves, index=pd.Index(days, name="day"))
     for name, rows in groups(prospects):
         booked = rows["meeting_day"].to_numpy(float)
         booked = np.sort(booked[~np.isnan(booked)])
@@ -266,14 +275,15 @@ def _reach_title(curves: pd.DataFrame, options: ChartOptions, max_attempt: int) 
 
 
 def cumulative_meetings(
-    prospects: pd.DataFrame,
+    prospects: pd.DataFrame | Mapping[str, StrategyStats],
     horizon: int,
     ax: Axes | None = None,
     *,
     options: ChartOptions | None = None,
     ranked: Sequence[str] | None = None,
 ) -> Axes:
-    """Meetings booked per 100 prospects, cumulative over business days."""
+    """Meetings booked per 100 prospects, cumulative over business days (from the outcome
+    table or per-strategy statistics)."""
     options = options or ChartOptions()
     curves = meeting_curve(prospects, horizon)
     curves = curves[options.shown([str(c) for c in curves.columns])]

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 
+from sim.results.paired import PairedStats
 from sim.results.summary import metric_table, ranked
 from sim.viz.headline import difference
 from sim.viz.options import ChartOptions
@@ -28,7 +29,7 @@ def pest_frontier(
     ax: Axes | None = None,
     *,
     options: ChartOptions | None = None,
-    prospects: pd.DataFrame | None = None,
+    prospects: pd.DataFrame | PairedStats | None = None,
 ) -> Axes:
     """Reach (x) against burned prospects (y: opt-outs), one labelled point per strategy;
     highlighted strategies in their colour and marker."""
@@ -65,7 +66,7 @@ def pest_frontier(
 
 
 def _frontier_title(
-    summary: pd.DataFrame, options: ChartOptions, prospects: pd.DataFrame | None
+    summary: pd.DataFrame, options: ChartOptions, prospects: pd.DataFrame | PairedStats | None
 ) -> str:
     if options.compare is None:
         return (

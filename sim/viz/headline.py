@@ -1,11 +1,12 @@
 """The sentences charts are titled with: the headline comparison a trainer chose
 (``--compare a,b``), and the statistical ties a neutral title must not hide.
 
-A difference between two strategies is paired on the same prospects when the outcome table
-is there (``sim.results.summary.paired_difference``), else (a streamed or saved run without
-it) computed from the two intervals as if independent, which is conservative under common
-random numbers (the paired interval is narrower). A title states a difference only when its
-95% interval excludes zero; otherwise it says the two cannot be told apart.
+A difference between two strategies is paired on the same prospects when the run's paired
+statistics (``sim.results.paired.PairedStats``) or its outcome table are there, else (a
+saved run without them) computed from the two intervals as if independent, which is
+conservative under common random numbers (the paired interval is narrower). A title states
+a difference only when its 95% interval excludes zero; otherwise it says the two cannot be
+told apart.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
+from sim.results.paired import PairedStats
 from sim.results.summary import metric_table, paired_difference_arrays
 from sim.results.tables import COMPARISON_METRICS
 
@@ -50,16 +52,21 @@ def difference(
     a: str,
     b: str,
     metric: str,
-    prospects: pd.DataFrame | None = None,
+    prospects: pd.DataFrame | PairedStats | None = None,
 ) -> Difference:
-    """``a - b`` on ``metric``: paired on the same prospects when ``prospects`` (the outcome
-    table) has both and the metric is a per-prospect one (``COMPARISON_METRICS``), else from
-    the summary's intervals as if independent."""
+    """``a - b`` on ``metric``: paired on the same prospects when ``prospects`` (the run's
+    paired statistics, or its outcome table) has both and the metric is a per-prospect one
+    (``COMPARISON_METRICS``), else from the summary's intervals as if independent."""
     table = metric_table(summary, metric)
     va = float(table["mean"].get(a, math.nan))
     vb = float(table["mean"].get(b, math.nan))
     column = COMPARISON_METRICS.get(metric)
-    if prospects is not None and len(prospects) and column is not None:
+    if isinstance(prospects, PairedStats) and column is not None:
+        if a in prospects.strategies and b in prospects.strategies and prospects.n:
+            t = prospects.test(column, a, b)
+            return Difference(a, b, metric, va, vb, t.diff, t.ci_low, t.ci_high, True)
+        prospects = None
+    if isinstance(prospects, pd.DataFrame) and len(prospects) and column is not None:
         names = prospects["strategy"].astype(str)
         ra = prospects[(names == a).to_numpy()].sort_values("prospect", kind="stable")
         rb = prospects[(names == b).to_numpy()].sort_values("prospect", kind="stable")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.model.outcomes import Status
+from sim.results.aggregate import StrategyStats
 from sim.viz.curves import groups
 from sim.viz.options import ChartOptions
 from sim.viz.palette import strategy_colour
@@ -54,11 +57,16 @@ OUTCOME_COLORS = {
 }
 
 
-def outcome_shares(prospects: pd.DataFrame) -> pd.DataFrame:
+def outcome_shares(prospects: pd.DataFrame | Mapping[str, StrategyStats]) -> pd.DataFrame:
     """Share (0 to 1) of each final outcome (columns, ``Status`` names) per strategy (rows),
-    strategies in order of first appearance."""
+    strategies in order of first appearance, from the outcome table or per-strategy
+    statistics."""
     names = [s.name for s in Status]
     rows = {}
+    if not isinstance(prospects, pd.DataFrame):
+        for name, st in prospects.items():
+            rows[name] = list(st.outcomes / max(st.n, 1))
+        return pd.DataFrame.from_dict(rows, orient="index", columns=names)
     for name, group in groups(prospects):
         counts = group["outcome"].astype(str).value_counts()
         rows[name] = [float(counts.get(s, 0)) / max(len(group), 1) for s in names]
@@ -74,7 +82,7 @@ def _segment_label(status: Status, width: float) -> str:
 
 
 def outcome_mix(
-    prospects: pd.DataFrame,
+    prospects: pd.DataFrame | Mapping[str, StrategyStats],
     ax: Axes | None = None,
     *,
     options: ChartOptions | None = None,

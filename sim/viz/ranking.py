@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from sim.results.paired import PairedStats
 from sim.results.summary import metric_table, ranked
 from sim.viz.headline import difference, difference_sentence, tied_with_top
 from sim.viz.options import ChartOptions
@@ -50,12 +51,12 @@ def ranking(
     ax: Axes | None = None,
     *,
     options: ChartOptions | None = None,
-    prospects: pd.DataFrame | None = None,
+    prospects: pd.DataFrame | PairedStats | None = None,
     comparisons: pd.DataFrame | None = None,
 ) -> Axes:
     """Meetings per 100 prospects with 95% intervals, most at the top. ``prospects`` (the
-    outcome table) makes the headline comparison paired; ``comparisons`` (``comparisons.csv``)
-    says which strategies are tied with the top."""
+    run's paired statistics or outcome table) makes the headline comparison paired;
+    ``comparisons`` (``comparisons.csv``) says which strategies are tied with the top."""
     options = options or ChartOptions()
     order = _shown(summary, options)
     table = metric_table(summary, "meeting_rate").loc[order]
@@ -103,7 +104,7 @@ def _ranking_title(
     order: list[str],
     tied: set[str],
     options: ChartOptions,
-    prospects: pd.DataFrame | None,
+    prospects: pd.DataFrame | PairedStats | None,
 ) -> str:
     if options.compare is not None:
         a, b = options.compare

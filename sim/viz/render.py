@@ -11,8 +11,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.results.aggregate import stats_by_strategy
+from sim.results.aggregate import StrategyStats, stats_by_strategy
 from sim.results.funnel import funnel
+from sim.results.paired import PairedStats
 from sim.results.result import RunResult
 from sim.results.summary import ranked
 from sim.viz.curves import cumulative_meetings, reached_by_attempt
@@ -39,7 +40,12 @@ def _chart_plan(
     n = len(options.shown(order))
     prospects = result.prospects
     has_table = not result.streamed and len(prospects) > 0
-    table = prospects if has_table else None
+    table: pd.DataFrame | PairedStats | None = (
+        result.paired if result.paired is not None else prospects if has_table else None
+    )
+    by_strategy: pd.DataFrame | Mapping[str, StrategyStats] | None = (
+        result.stats if result.stats else prospects if has_table else None
+    )
     comparisons = tables.get("comparisons.csv")
     funnel_table = tables.get("funnel.csv")
     if funnel_table is None and result.stats:
@@ -65,11 +71,12 @@ def _chart_plan(
             (12, 6.5),
             lambda ax: touch_value(funnel_table, ax=ax, ranked=order, options=options),
         )
-    if has_table:
+    if by_strategy is not None:
+        source_ = by_strategy
         plan["cumulative_meetings"] = (
             (12, 6.5),
             lambda ax: cumulative_meetings(
-                prospects, result.scenario.horizon, ax=ax, ranked=order, options=options
+                source_, result.scenario.horizon, ax=ax, ranked=order, options=options
             ),
         )
     plan["pest_frontier"] = (
@@ -80,11 +87,12 @@ def _chart_plan(
         (11, bar_height(n)),
         lambda ax: cost_per_meeting(summary, ax=ax, options=options),
     )
-    if has_table:
+    if by_strategy is not None:
+        mix_source = by_strategy
         plan["outcome_mix"] = (
             (12, bar_height(n) + 0.8),
             lambda ax: outcome_mix(
-                prospects, ax=ax, horizon=result.scenario.horizon, options=options
+                mix_source, ax=ax, horizon=result.scenario.horizon, options=options
             ),
         )
     week = result.week

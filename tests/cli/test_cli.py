@@ -81,12 +81,14 @@ def test_run_prints_the_table_and_writes_the_files(tmp_path: Path) -> None:
     r = followup("run", "baseline", "--strategies", "scenario", "--prospects", "120", "--stream",
                  "--out", str(out))  # fmt: skip
     assert r.returncode == 0, r.stderr
-    for gone in ("comparisons.csv", "prospects.parquet", "touches.parquet"):
+    for gone in ("prospects.parquet", "touches.parquet"):
         assert not (out / gone).exists(), gone  # not left over from the first run
     for kept in ("summary.csv", "touch_stats.csv", "by_attempt.csv", "manifest.json"):
         assert (out / kept).is_file(), kept
     assert json.loads((out / "manifest.json").read_text())["streamed"] is True
-    assert "rerun without --stream" in " ".join(r.stdout.split())
+    compared = pd.read_csv(out / "comparisons.csv")  # from the statistics (tests/results)
+    assert set(compared["metric"]) == set(COMPARISON_METRICS) and compared["p_value"].notna().all()
+    assert "paired differences in meetings" in " ".join(r.stdout.split())
     assert (out / "charts" / "reached_by_attempt.png").is_file()  # from the statistics
     (out / "charts" / "reached_by_attempt.png").unlink()
     r = followup("charts", str(out))

@@ -266,7 +266,7 @@ def test_batches_keep_design_order_and_cover_every_cell() -> None:
 def test_an_unreachable_scheduler_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("sim.sweep.execute.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("sim.run.executor.CONNECT_TIMEOUT", "1s")
     path = write(tmp_path, with_({"prospects": 10}))
     args = ["sweep", str(path), "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:1"]
     result = CliRunner().invoke(app, args)

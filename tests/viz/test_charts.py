@@ -27,6 +27,8 @@ from sim.results.summary import best_strategy, metric_table, summarize
 from sim.results.week import Week
 from sim.run import RunResult, simulate
 from sim.strategy.library import get_strategy
+from sim.viz.curves import meeting_curve
+from sim.viz.mix import outcome_shares
 from tests.conftest import make_scenario
 from tests.helpers import followup
 
@@ -217,11 +219,18 @@ def test_streamed_run_draws_what_it_can(
     )
     paths = charts.render_all(streamed, summary, tmp_path)
     names = [p.stem for p in paths]
-    assert names == [
-        "ranking", "reached_by_attempt", "touch_value", "pest_frontier", "cost_per_meeting",
-        "week_in_the_life",
-    ]  # fmt: skip
+    assert names == list(charts.CHART_NAMES)  # every chart comes from the statistics
     assert sorted(p.stem for p in (tmp_path / "charts").glob("*.png")) == sorted(names)
+
+
+def test_charts_from_statistics_equal_charts_from_the_table(run: RunResult) -> None:
+    """The cumulative-meetings and outcome-mix data of a run without its outcome table (from
+    the merged per-chunk statistics) equal those of the table."""
+    horizon = run.scenario.horizon
+    pd.testing.assert_frame_equal(
+        meeting_curve(run.stats, horizon), meeting_curve(run.prospects, horizon)
+    )
+    pd.testing.assert_frame_equal(outcome_shares(run.stats), outcome_shares(run.prospects))
 
 
 def test_the_fifth_call_curve_from_statistics_equals_the_one_from_the_table(run: RunResult) -> None:

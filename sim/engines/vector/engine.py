@@ -24,6 +24,7 @@ from sim.model.capacity import Books
 from sim.model.scenario import Scenario
 from sim.results.aggregate import StrategyStats
 from sim.results.frames import log_frame, no_prospects, prospects_frame
+from sim.results.paired import paired_values
 from sim.results.touch_store import write_part
 from sim.run.pool import worker_pool
 from sim.strategy.base import Strategy
@@ -38,6 +39,8 @@ class VectorOutput:
     prospects: pd.DataFrame
     touches: pd.DataFrame
     stats: StrategyStats
+    values: dict[str, NDArray[np.float64]]
+    """Streamed: the compared per-prospect columns in prospect order (``paired_values``)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class ChunkResult:
     prospects: dict[str, NDArray[Any]]
     log: dict[str, NDArray[Any]]
     stats: StrategyStats | None = None
+    values: dict[str, NDArray[np.float64]] | None = None
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -75,7 +79,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     if not task.stream:
         return ChunkResult(prospect_cols, log_cols)
     prospects = prospects_frame(task.strategy.name, prospect_cols)
-    return ChunkResult({}, {}, StrategyStats.of_log(prospects, log_cols))
+    return ChunkResult({}, {}, StrategyStats.of_log(prospects, log_cols), paired_values(prospects))
 
 
 def run_vector(
@@ -111,10 +115,13 @@ def run_vector(
     name, templates = strategy.name, strategy.templates
     if stream:
         total = StrategyStats()
+        values: list[dict[str, NDArray[np.float64]]] = []
         for part in results:
-            assert part.stats is not None
+            assert part.stats is not None and part.values is not None
             total = total + part.stats
-        return VectorOutput(no_prospects(name), log_frame(name, templates, {}), total)
+            values.append(part.values)
+        joined = {k: np.concatenate([v[k] for v in values]) for k in values[0]}
+        return VectorOutput(no_prospects(name), log_frame(name, templates, {}), total, joined)
     done = list(results)
     prospects = prospects_frame(
         name, {k: np.concatenate([r.prospects[k] for r in done]) for k in done[0].prospects}
@@ -125,7 +132,7 @@ def run_vector(
     )
     touches = log_frame(name, templates, cols)
     return VectorOutput(
-        prospects, touches, StrategyStats.of(prospects, touches if touch_log else None)
+        prospects, touches, StrategyStats.of(prospects, touches if touch_log else None), {}
     )
 
 
@@ -148,7 +155,7 @@ class VectorEngine:
         if task.touch_path is not None and not task.stream:
             write_part(touches, task.touch_path)
             touches = touches.iloc[:0]
-        return EngineOutput(out.prospects, touches, out.stats)
+        return EngineOutput(out.prospects, touches, out.stats, values=out.values)
 
 
 __all__ = ["DEFAULT_CHUNK", "ChunkTask", "VectorEngine", "VectorOutput", "run_chunk", "run_vector"]
