@@ -282,6 +282,13 @@ def fading(bonus: float, elapsed: ArrayLike, scale: float) -> Array:
     return np.asarray(np.where(e >= 0, bonus * np.exp(-np.maximum(e, 0.0) / scale), 0.0))
 
 
+def present(elapsed: ArrayLike, spell: ArrayLike) -> NDArray[np.bool_]:
+    """Still at the screen after the inquiry: ``0 <= elapsed < spell`` (never without a spell).
+    A spell ``L`` exponential with mean ``P`` gives ``P(present at t) = exp(-t / P)``."""
+    e = np.asarray(elapsed, dtype=float)
+    return np.asarray((e >= 0) & (e < np.asarray(spell, dtype=float)))
+
+
 def p_discovery(disc: Discovery, urgency: ArrayLike, theta: float) -> Array:
     """Chance that a buyer below the pain threshold who responds positively books a discovery
     meeting: ``expit(logit(at_threshold) + per_unit * (u - theta))``."""

@@ -27,13 +27,15 @@ B = NDArray[np.bool_]
 
 def call(w: Touching, day: int, t: Touches) -> None:
     """A desk or cell call: reachable (working hours, not away, at the desk for a desk phone),
-    a promise kept, free (no meeting, no interruption), the ring perceived (not from a blocked
+    a promise kept, free (no meeting, no interruption; a lead still at the screen after the
+    inquiry is reachable and free, ``Touching.present``), the ring perceived (not from a blocked
     number), picked up (caller-ID screening) into a live conversation; otherwise a voicemail
     when the touch leaves one."""
     st, life, tab = w.state, w.life, w.tables
     idx, minute, ch = t.idx, t.minute, t.channel
     blocked = (t.flags & Opt.block_caller_id) != 0
-    reach = in_working_hours(minute, w.traits.work_start[idx], w.hours) & ~life.away(idx)
+    here = w.present(idx, day, minute)
+    reach = (in_working_hours(minute, w.traits.work_start[idx], w.hours) & ~life.away(idx)) | here
     reach &= (ch == Channel.call_cell) | life.in_office(idx)
     kept = reach & ~blocked & (st.promised_day[idx] == day) & (st.promised_minute[idx] == minute)
     if kept.any():
@@ -52,9 +54,10 @@ def call(w: Touching, day: int, t: Touches) -> None:
             where=w.whereabouts(idx[out], day, minute[out]),
             result="not_reachable",
         )
-    free = np.zeros(len(idx), dtype=bool)
-    if reach.any():
-        free[reach] = w.draws.free(day, idx[reach], minute[reach], ch[reach])
+    free = reach & here
+    ask = reach & ~here
+    if ask.any():
+        free[ask] = w.draws.free(day, idx[ask], minute[ask], ch[ask])
     ring = reach & free
     result = np.where(~reach, Result.not_reachable, np.where(~free, Result.busy, Result.screened))
     visible = ring & ~blocked

@@ -53,6 +53,9 @@ class Traits:
     """Uniform per prospect: an info seeker denied information agrees to meet when below."""
     arrival_minute: F
     """Minute of the arrival day the prospect inquires (0 without ``leads.arrival_hours``)."""
+    presence: F
+    """Minutes after the inquiry the lead stays at the screen, reachable and free (exponential
+    with mean ``leads.presence_minutes``; 0 without a spell)."""
 
     def __len__(self) -> int:
         return len(self.segment)
@@ -170,6 +173,7 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
         u_win=rng("win").random(n),
         u_withhold=rng("withhold").random(n),
         arrival_minute=_arrival_minutes(scenario, rng("arrival_minute"), n),
+        presence=_presence(scenario, rng("presence"), n),
     )
 
 
@@ -184,6 +188,16 @@ def _arrival_minutes(scenario: Scenario, g: np.random.Generator, n: int) -> F:
     u = g.random((2, n))
     hour = hours[_categorical(u[0], list(weights / weights.sum()))]
     return np.asarray(hour * 60 + np.floor(u[1] * 60), dtype=float)
+
+
+def _presence(scenario: Scenario, g: np.random.Generator, n: int) -> F:
+    """Spells at the screen after the inquiry: exponential with mean ``leads.presence_minutes``
+    (a standard exponential scaled, so a lead's spell grows with the mean: common random numbers
+    across values of the parameter); all 0 without a spell."""
+    mean = scenario.leads.presence_minutes
+    if not mean:
+        return np.zeros(n)
+    return np.asarray(mean * g.standard_exponential(n), dtype=float)
 
 
 _SPLIT = float(2**26)

@@ -480,9 +480,10 @@ class Competitors(Params):
 class Leads(Params):
     """Inquiries that arrive at a minute of the day (web leads). With ``arrival_hours`` set, each
     prospect arrives at a minute drawn from that hour profile on its arrival day; a prospect
-    who has just inquired is at the screen and expects a call: the chance of picking up and of a
-    positive response get bonuses that fade with the minutes and hours since the inquiry. A
-    cadence step may be timed in minutes after the arrival (``after``)."""
+    who has just inquired is at the screen and expects a call: for a spell (``presence_minutes``)
+    they are reachable and free, and the chance of picking up and of a positive response get
+    bonuses that fade with the minutes and hours since the inquiry. A cadence step may be timed
+    in minutes after the arrival (``after``)."""
 
     arrival_hours: dict[int, float] = Field(default_factory=dict)
     """Relative rate of inquiries by clock hour; empty: prospects arrive at 00:00."""
@@ -494,11 +495,24 @@ class Leads(Params):
     """Logit bonus on a positive response at the moment of the inquiry."""
     interest_hours: float = Field(default=4.0, gt=0, le=1000)
     """The interest bonus decays as ``exp(-hours since the inquiry / this)``."""
+    presence_minutes: float = Field(default=0.0, ge=0, le=480)
+    """Mean of the spell (exponential, minutes) after the inquiry during which the lead is still
+    at the screen: reachable by a cell phone whatever the hour or an away period, and free (no
+    meeting, no interruption). 0: no spell. Needs ``arrival_hours``."""
 
     @field_validator("arrival_hours")
     @classmethod
     def _profile(cls, v: dict[int, float]) -> dict[int, float]:
         return hour_profile(v, empty=True)
+
+    @model_validator(mode="after")
+    def _presence(self) -> Leads:
+        if self.presence_minutes and not self.arrival_hours:
+            raise ValueError(
+                f"presence_minutes {self.presence_minutes:g} needs arrival_hours (a spell after "
+                "an inquiry at a minute of the day); set arrival_hours or presence_minutes 0"
+            )
+        return self
 
 
 class Rep(Params):

@@ -73,6 +73,7 @@ for _trait, _what in {
     "win": "uniform deciding whether a buyer's meeting is won",
     "withhold": "uniform deciding whether an info seeker denied information meets",
     "arrival_minute": "minute of the arrival day a lead inquires (leads.arrival_hours)",
+    "presence": "how long a lead stays at the screen after the inquiry (leads.presence_minutes)",
 }.items():
     register(f"trait:{_trait}", _what)
 register("life:urgency", "daily urgency innovations of buyers")

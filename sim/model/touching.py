@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.model.behaviour import fading, in_working_hours, since_inquiry
+from sim.model.behaviour import fading, in_working_hours, present, since_inquiry
 from sim.model.channels import FAVORED_CODE, INBOX_CODE, Channel, Inbox
 from sim.model.clock import format_time, parse_time
 from sim.model.population import DayLife
@@ -193,6 +193,16 @@ class Touching:
             )
             bonus += fading(leads.attention_pickup, elapsed, leads.attention_minutes)
         return bonus
+
+    def present(self, idx: I64, day: int, minute: ArrayLike) -> B:
+        """Leads still at the screen after their inquiry (``leads.presence_minutes``): reachable
+        by a cell phone and free, whatever their day's meetings, interruptions or hours."""
+        if not self.sc.leads.presence_minutes:
+            return np.zeros(len(idx), dtype=bool)
+        elapsed = since_inquiry(
+            self.obs.arrival_day[idx], self.traits.arrival_minute[idx], day, minute
+        )
+        return present(elapsed, self.traits.presence[idx])
 
     def interest(self, idx: I64, day: int, minute: ArrayLike) -> F64 | float:
         """A fresh inquirer's interest: a logit term on a positive response

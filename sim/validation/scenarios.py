@@ -14,10 +14,11 @@ carries the outcome:
   for touches, so the budget binds and touches wait: the capacity rule (``sim.model.capacity``)
   and late cadences matter. A book's prospects share a budget, so they are not independent;
   books of 250 keep that correlation small against the engines' sampling error.
-- ``leads-intraday``: web leads who inquire within the working day, with a fading attention to
-  the phone and interest, weekday effects on picking up and being at the desk, a sharper hour
-  profile of meetings, and cadences that call 5 or 30 minutes after the inquiry or keep the
-  callback the prospect asked for: the intraday mechanisms and "not now" matter.
+- ``leads-intraday``: web leads who inquire within the working day, with a spell at the screen
+  after the inquiry (reachable and free), a fading attention to the phone and interest, weekday
+  effects on picking up and being at the desk, a sharper hour profile of meetings, and cadences
+  that call 5 or 30 minutes after the inquiry or keep the callback the prospect asked for: the
+  intraday mechanisms and "not now" matter.
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ LEADS: dict[str, Any] = {
     "attention_minutes": 10.0,
     "interest_positive": 1.5,
     "interest_hours": 4.0,
+    "presence_minutes": 15.0,
 }
 
 DRIP_KAPPA = 0.05

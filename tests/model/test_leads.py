@@ -103,3 +103,94 @@ def test_an_inquiry_during_work_is_a_free_moment_for_the_next_call() -> None:
     p = float(p_free_after(sc, np.array([600]), np.array([True]), np.array([605]))[0])
     assert free.tolist() == (u < p).tolist()
     assert p > float(p_free(sc, np.array([605]))[0])  # free then: likelier free now
+
+
+# -- the spell at the screen after the inquiry (leads.presence_minutes) ----------------------
+
+PRESENCE = {"attention_pickup": 3.0, "attention_minutes": 10.0, "presence_minutes": 15.0}
+BUSY_DAY = {"population": {"meetings": {"share": 0.35}, "interruptions": {"per_day": 56.0}}}
+"""Meetings and interruptions at their defaults (the quiet scenario switches them off)."""
+
+
+def _presence_closed_form(sc: Any, after: int) -> float:
+    """P(contact) on a first cell call ``after`` minutes after an inquiry at 10:00-10:59 (all
+    within working hours): the lead is present with chance S = exp(-t / P), else free with the
+    chance given being free at the inquiry minute (``p_free_after``); then picks up with the
+    fading attention bonus."""
+    m0 = np.arange(600, 660)
+    free_after = p_free_after(sc, m0, np.ones(60, dtype=bool), m0 + after).mean()
+    s = np.exp(-after / sc.leads.presence_minutes)
+    pick = expit(logit(sc.population.screening.unknown) + 3.0 * np.exp(-after / 10.0))
+    return float(pick * (s + (1 - s) * free_after))
+
+
+@pytest.fixture(scope="module")
+def presence_runs() -> dict[tuple[str, int], tuple[float, int]]:
+    """First-call contact rate and calls, per engine and minutes after the inquiry."""
+    out = {}
+    for after in (5, 30):
+        sc = _scenario(PRESENCE, BUSY_DAY, after=after)
+        for engine, (run, n) in RUNS.items():
+            touches = run(sc, get_strategy("call", sc), 2 * n, 11).touches
+            picked = (touches["result"].astype(str) == "picked_up").to_numpy()
+            out[(engine, after)] = (float(picked.mean()), len(picked))
+    return out
+
+
+@pytest.mark.parametrize("after", [5, 30])
+def test_a_lead_at_the_screen_is_free_and_both_engines_agree(
+    presence_runs: dict[tuple[str, int], tuple[float, int]], after: int
+) -> None:
+    """With a spell at the screen (mean 15 minutes) on a day of meetings and interruptions, the
+    first call's contact rate at 5 and at 30 minutes is the closed form in both engines, and the
+    engines agree (|difference| < 4 SE)."""
+    sc = _scenario(PRESENCE, BUSY_DAY, after=after)
+    p = _presence_closed_form(sc, after)
+    (des, n_des), (vec, n_vec) = presence_runs[("des", after)], presence_runs[("vector", after)]
+    assert n_des == 3000 and n_vec == 60_000  # one call each
+    for rate, n in ((des, n_des), (vec, n_vec)):
+        assert abs(rate - p) < 4 * np.sqrt(p * (1 - p) / n), (rate, p)
+    se = np.sqrt(des * (1 - des) / n_des + vec * (1 - vec) / n_vec)
+    assert abs(des - vec) < 4 * se
+    without = _scenario({**PRESENCE, "presence_minutes": 0.0}, BUSY_DAY, after=after)
+    assert p > _presence_closed_form_without(without, after) + 0.02  # the spell matters here
+
+
+def _presence_closed_form_without(sc: Any, after: int) -> float:
+    m0 = np.arange(600, 660)
+    free_after = p_free_after(sc, m0, np.ones(60, dtype=bool), m0 + after).mean()
+    pick = expit(logit(sc.population.screening.unknown) + 3.0 * np.exp(-after / 10.0))
+    return float(pick * free_after)
+
+
+@pytest.mark.parametrize("engine", ["des", "vector"])
+def test_a_lead_at_the_screen_answers_outside_working_hours(engine: str) -> None:
+    """An inquiry at 06:00-06:59, before a working day that starts at 07:30-08:00: a cell call 5
+    minutes later reaches the lead only while they are still at the screen, P = exp(-5 / 15),
+    and finds them free."""
+    sc = _scenario({**PRESENCE, "arrival_hours": {6: 1.0}}, BUSY_DAY, after=5)
+    run, n = RUNS[engine]
+    result = run(sc, get_strategy("call", sc), n, 3).touches["result"].astype(str).to_numpy()
+    s = float(np.exp(-5 / 15))
+    reached = result != "not_reachable"
+    assert abs(reached.mean() - s) < 4 * np.sqrt(s * (1 - s) / n)
+    assert not (result == "busy").any()
+    pick = float(expit(logit(sc.population.screening.unknown) + 3.0 * np.exp(-0.5)))
+    picked = (result[reached] == "picked_up").mean()
+    assert abs(picked - pick) < 4 * np.sqrt(pick * (1 - pick) / reached.sum())
+
+
+def test_presence_spells_are_exponential_and_leave_other_traits_alone() -> None:
+    on = make_scenario({"leads": {"arrival_hours": {9: 1.0}, "presence_minutes": 20.0}})
+    off = make_scenario({"leads": {"arrival_hours": {9: 1.0}}})
+    t_on, t_off = draw_traits(on, 4, 0, 40_000), draw_traits(off, 4, 0, 40_000)
+    assert abs(t_on.presence.mean() - 20.0) < 4 * 20.0 / np.sqrt(40_000)
+    assert abs(np.median(t_on.presence) - 20.0 * np.log(2)) < 0.5
+    assert not t_off.presence.any()
+    assert np.array_equal(t_on.arrival_minute, t_off.arrival_minute)
+    assert np.array_equal(t_on.work_start, t_off.work_start)
+
+
+def test_presence_needs_an_arrival_profile() -> None:
+    with pytest.raises(ValueError, match="presence_minutes 15 needs arrival_hours"):
+        make_scenario({"leads": {"presence_minutes": 15.0}})
