@@ -57,6 +57,9 @@ class RunResult:
     """Worker processes."""
     scheduler: str | None = None
     """The Dask scheduler the chunks ran on (None: this machine)."""
+    prospect_parts: list[Path] = field(default_factory=list)
+    """With ``touch_dir``: the outcome table's part files, in strategy order (``prospects`` is
+    then empty)."""
     touch_parts: list[Path] = field(default_factory=list)
     """With ``touch_dir``: the touch log's part files, in strategy order (``touches`` is then
     empty)."""

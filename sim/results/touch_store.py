@@ -21,6 +21,11 @@ def part_path(folder: Path, index: int, chunk: int = 0) -> Path:
     return folder / f"part-{index:04d}-{chunk:05d}.parquet"
 
 
+def prospect_part_path(folder: Path, index: int, chunk: int = 0) -> Path:
+    """The outcome table's part file of the ``index``-th strategy on its ``chunk``-th chunk."""
+    return folder / f"prospects-{index:04d}-{chunk:05d}.parquet"
+
+
 def write_part(frame: pd.DataFrame, path: Path) -> None:
     """One strategy's touch log as a parquet part file."""
     frame.to_parquet(path, engine="pyarrow", index=False)
@@ -42,4 +47,4 @@ def merge_parts(parts: Sequence[Path], dest: Path) -> None:
                 writer.write_table(table.cast(schema) if table.schema != schema else table)
 
 
-__all__ = ["merge_parts", "part_path", "write_part"]
+__all__ = ["merge_parts", "part_path", "prospect_part_path", "write_part"]

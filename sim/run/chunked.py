@@ -8,7 +8,9 @@ parent turns into the chunk's joint moments across strategies (``PairedStats``) 
 every strategy of the chunk is in, then drops. Statistics are merged in chunk order whichever
 worker finishes first, so a run gives the same figures, bit for bit, on any number of workers
 (or a Dask cluster). The per-prospect table and the touch log are kept only when asked
-(``tables``); the touch log then goes to one parquet part per task when a folder is given.
+(``tables``); with a folder for parts, each task's outcome table and touch log then go to
+parquet part files there (merged into one file each when the run is written), so even a
+run that keeps its tables holds no more than a chunk in memory.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sim.model.capacity import Books
 from sim.model.scenario import Scenario
 from sim.results.aggregate import StrategyStats
 from sim.results.paired import PairedStats, paired_values
-from sim.results.touch_store import part_path
+from sim.results.touch_store import part_path, prospect_part_path, write_part
 from sim.results.week import TraceEvent
 from sim.strategy.base import Strategy
 
@@ -41,6 +43,14 @@ class Plan:
     tasks: list[StrategyTask]
     parts: list[Path]
     """The touch log's part files in strategy-major order (for the merge), or none."""
+    prospect_parts: list[Path | None] = field(default_factory=list)
+    """Per task (task order), where its outcome table goes (None: kept in memory)."""
+
+    @property
+    def ordered_prospect_parts(self) -> list[Path]:
+        """The outcome table's part files in strategy-major order (for the merge)."""
+        k = len(self.strategies)
+        return [p for j in range(k) for p in self.prospect_parts[j::k] if p is not None]
 
 
 def chunk_ranges(
@@ -97,7 +107,13 @@ def plan_run(
         for t in tasks[k :: len(strategies)]
         if t.touch_path is not None
     ]
-    return Plan(chunks, strategies, tasks, parts)
+    prospect_parts: list[Path | None] = [
+        prospect_part_path(touch_dir, i % len(strategies), i // len(strategies))
+        if tables and touch_dir is not None
+        else None
+        for i in range(len(tasks))
+    ]
+    return Plan(chunks, strategies, tasks, parts, prospect_parts)
 
 
 @dataclass
@@ -132,7 +148,11 @@ def collect(
         kept.stats[name] = kept.stats[name] + out.stats if name in kept.stats else out.stats
         chunk_values[name] = out.values or _values_of(out.prospects)
         if not task.stream:
-            kept.prospects.setdefault(name, []).append(out.prospects)
+            target = plan.prospect_parts[i] if plan.prospect_parts else None
+            if target is not None:
+                write_part(out.prospects, target)
+            else:
+                kept.prospects.setdefault(name, []).append(out.prospects)
             kept.touches.setdefault(name, []).append(out.touches)
         kept.traces.update({(name, p): story for p, story in out.traces.items()})
         if i % k_count == k_count - 1:

@@ -41,7 +41,8 @@ class RunOptions:
     (``sim.engines.registry``) or an engine object; ``workers`` processes (whole strategies
     side by side, or one strategy's chunks); ``chunk`` prospects per chunk (vector engine);
     ``touch_log`` keep the touch log; ``stream`` keep only mergeable statistics (vector
-    engine); ``touch_dir`` write each strategy's touch log to a parquet part there;
+    engine); ``touch_dir`` write the outcome table and touch log there in parquet parts, one
+    per chunk and strategy (memory stays flat with tables too);
     ``trace`` prospects whose story is recorded (discrete-event engine); ``precision`` grow
     the run until every meeting-rate 95% CI half-width is below it (a share), up to
     ``max_prospects``; ``week`` also trace a week in the life of one prospect (for the
@@ -144,7 +145,7 @@ def check_memory(options: RunOptions, strategies: int, memory: int | None = None
     needed = memory_needed(options, strategies)
     if memory is None or needed <= memory:
         return
-    hint = "fewer prospects or strategies" + ("" if options.stream else ", or --stream")
+    hint = "fewer prospects or strategies" + ("" if options.stream else ", or --no-tables")
     raise OptionError(
         "prospects",
         f"{options.prospects:,} prospects x {strategies} strategies need about "

@@ -70,7 +70,7 @@ def _run(
     start = time.perf_counter()
     tables = not opts.stream
     touch_dir = Path(opts.touch_dir) if opts.touch_dir is not None else None
-    if touch_dir is not None and tables and opts.touch_log:
+    if touch_dir is not None and tables:
         touch_dir.mkdir(parents=True, exist_ok=True)
     plan = plan_run(
         engine, scenario, objects, prospects=opts.prospects, seed=opts.seed, chunk=opts.chunk,
@@ -101,7 +101,9 @@ def _run(
         seed=opts.seed,
         n_prospects=opts.prospects,
         strategies=names,
-        prospects=kept.table(names, "prospects") if tables else _empty(names, "prospects"),
+        prospects=kept.table(names, "prospects")
+        if tables and not plan.ordered_prospect_parts
+        else _empty(names, "prospects"),
         touches=kept.table(names, "touches")
         if tables and not plan.parts
         else _empty(names, "touches"),
@@ -114,6 +116,7 @@ def _run(
         workers=opts.workers,
         scheduler=opts.scheduler,
         touch_parts=plan.parts,
+        prospect_parts=plan.ordered_prospect_parts,
         week=week,
     )
 

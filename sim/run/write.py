@@ -179,9 +179,12 @@ def _write_data(
     files: dict[str, Callable[[Path], None]] = {"summary.csv": _csv(summary)}
     files.update({name: _csv(table) for name, table in tables.items()})
     if not result.streamed:
-        files["prospects.parquet"] = lambda p: result.prospects.to_parquet(
-            p, engine="pyarrow", index=False
-        )
+        if result.prospect_parts:
+            files["prospects.parquet"] = lambda p: merge_parts(result.prospect_parts, p)
+        else:
+            files["prospects.parquet"] = lambda p: result.prospects.to_parquet(
+                p, engine="pyarrow", index=False
+            )
         if result.touch_parts:
             files["touches.parquet"] = lambda p: merge_parts(result.touch_parts, p)
         else:

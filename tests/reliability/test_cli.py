@@ -6,7 +6,6 @@ Real processes and signals are in ``test_processes.py``."""
 from __future__ import annotations
 
 import errno
-import importlib
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import sim.engines.vector.engine as vector_engine
+import sim.run.executor as executor_module
 import sim.run.write as write_module
 import sim.sweep.api as sweep_api
 from sim.cli import app
@@ -36,7 +35,6 @@ from sim.run.write import is_run_entry, is_run_folder
 from sim.sweep.api import run_sweep
 from sim.sweep.spec import spec_from_dict
 
-simulate_module = importlib.import_module("sim.run.simulate")  # the package's name is the function
 RUN = ["--prospects", "200", "--strategies", "no-follow-up,one-and-done", "--workers", "1"]
 
 
@@ -84,7 +82,9 @@ def test_a_run_that_cannot_fit_in_memory_is_refused_with_the_estimate() -> None:
     with pytest.raises(OptionError) as err:
         check_memory(options, 24, memory=16 * 10**9)
     assert err.value.flag == "--prospects"
-    assert "24 strategies need about 1,800" in err.value.message and "--stream" in err.value.message
+    assert (
+        "24 strategies need about 1,800" in err.value.message and "--no-tables" in err.value.message
+    )
     check_memory(options.replace(stream=True), 24, memory=16 * 10**9)  # a chunk at a time fits
     assert memory_needed(options, 2) < memory_needed(options, 4)
 
@@ -99,12 +99,11 @@ def test_worker_pools_are_sized_by_the_work(monkeypatch: pytest.MonkeyPatch) -> 
 
         return make
 
-    monkeypatch.setattr(vector_engine, "worker_pool", recording(worker_pool))
-    monkeypatch.setattr(simulate_module, "worker_pool", recording(worker_pool))
+    monkeypatch.setattr(executor_module, "worker_pool", recording(worker_pool))
     scenario = scenario_from_dict({"calendar": {"horizon_days": 5}})
     simulate(scenario, ["one-and-done"], prospects=500, chunk=100, workers=40)
     simulate(scenario, ["one-and-done", "no-follow-up"], prospects=50, workers=40)
-    assert sizes == [5, 2]  # 5 chunks, then 2 strategies side by side
+    assert sizes == [5, 2]  # 5 chunks of one strategy, then one chunk of 2 strategies
 
 
 # -- output folders ----------------------------------------------------------------------------
