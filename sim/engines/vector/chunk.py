@@ -192,10 +192,18 @@ class Chunk:
 
     def _items(self, q: I64, idx: I64) -> Items:
         """The queue's items at slots ``q`` of prospects ``idx``, as a batch."""
-        return Items(idx, *self.queue.fields(self.queue.at(q, idx)))
+        at = self.queue.at(q, idx)
+        return Items(idx, *(getattr(self.queue, name).take(at) for name in _ITEM_FIELDS))
 
     def outcome_columns(self) -> dict[str, NDArray[np.generic]]:
         return self.state.outcome_columns(self.start) | self.books.columns(self.ids)
+
+
+_ITEM_FIELDS = (
+    "channel", "flags", "template", "attempt", "record", "blocked", "touch_day", "touch_minute",
+    "day", "minute",
+)  # fmt: skip
+"""The queue's columns, in the order of ``Items``' fields after ``idx``."""
 
 
 def _with_more(items: Items, more: B) -> Items:

@@ -13,7 +13,6 @@ as slot-major (issue 20).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,23 +21,33 @@ from sim.engines.vector.slots import first_true, min_slot
 
 I64 = NDArray[np.int64]
 
-PACKED = (
-    "channel", "flags", "template", "attempt", "record", "blocked", "touch_day", "touch_minute",
-)  # fmt: skip
-"""An item's fields kept side by side (``Queue.packed``), in the order of ``Items``' fields
-after ``idx``; its session (``day``, ``minute``) has arrays of its own, read every pass."""
-_BLOCKED = PACKED.index("blocked")
-
 
 @dataclass
 class Queue:
     n: int
     rows: int = 4
     active: NDArray[np.bool_] = field(init=False)
-    packed: I64 = field(init=False)
-    """The item's fields but its session (``PACKED``), side by side: (prospects, slots, 8)."""
+    channel: I64 = field(init=False)
+    flags: I64 = field(init=False)
+    template: I64 = field(init=False)
+    attempt: I64 = field(init=False)
+    record: I64 = field(init=False)
+    blocked: NDArray[np.bool_] = field(init=False)
+    touch_day: I64 = field(init=False)
+    touch_minute: I64 = field(init=False)
     day: I64 = field(init=False)
     minute: NDArray[np.float64] = field(init=False)
+
+    _INT_FIELDS = (
+        "channel",
+        "flags",
+        "template",
+        "attempt",
+        "record",
+        "touch_day",
+        "touch_minute",
+        "day",
+    )
 
     def __post_init__(self) -> None:
         self.today = -1
@@ -49,12 +58,13 @@ class Queue:
         self.first_slot = np.zeros(self.n, dtype=np.int64)
         shape = (self.n, self.rows)
         self.active = np.zeros(shape, dtype=bool)
-        self.packed = np.zeros((*shape, len(PACKED)), dtype=np.int64)
-        self.day = np.zeros(shape, dtype=np.int64)
+        self.blocked = np.zeros(shape, dtype=bool)
         self.minute = np.zeros(shape)
+        for name in self._INT_FIELDS:
+            setattr(self, name, np.zeros(shape, dtype=np.int64))
 
     def _grow(self) -> None:
-        for name in ("active", "packed", "day", "minute"):
+        for name in ("active", "blocked", "minute", *self._INT_FIELDS):
             arr = getattr(self, name)
             setattr(self, name, np.concatenate([arr, np.zeros_like(arr)], axis=1))
         self.rows *= 2
@@ -70,22 +80,12 @@ class Queue:
         at = self.at(slot, idx)
         self.active.reshape(-1)[at] = True
         self.held[idx] += 1
-        fields = np.stack([np.asarray(values[name]) for name in PACKED], axis=1)
-        self.packed.reshape(-1, len(PACKED))[at] = fields
-        self.day.reshape(-1)[at] = values["day"]
-        self.minute.reshape(-1)[at] = values["minute"]
+        for name, value in values.items():
+            getattr(self, name).reshape(-1)[at] = value
         minute = self.minute.take(at)
         today = (self.day.take(at) == self.today) & (minute < self.first[idx])
         self.first[idx[today]] = minute[today]
         self.first_slot[idx[today]] = slot[today]
-
-    def fields(self, at: I64) -> list[NDArray[Any]]:
-        """The items at flat positions ``at``: ``PACKED``'s columns (``blocked`` as bool),
-        then ``day`` and ``minute``. One gather reads all of an item's packed fields."""
-        cols = self.packed.reshape(-1, len(PACKED)).take(at, axis=0).T.copy()
-        out: list[NDArray[Any]] = list(cols)
-        out[_BLOCKED] = cols[_BLOCKED] != 0
-        return [*out, self.day.take(at), self.minute.take(at)]
 
     def at(self, slot: I64, idx: I64) -> I64:
         """Flat positions of the items at ``slot`` of prospects ``idx``."""
