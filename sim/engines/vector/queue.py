@@ -6,8 +6,9 @@ triaged (business day and minute). The queue grows (doubles its slots) when a pr
 no free slot. Items are addressed by flat position ``prospect * slots + slot`` and columns
 gathered with ``take``: NumPy's two-dimensional fancy indexing costs two to four times as
 much. Prospect-major, a prospect's slots share a cache line and a batch of prospects (in
-increasing order) is read front to back: gathering an item's fields cost about half as much
-as slot-major (issue 20).
+increasing order) is read front to back: finding each prospect's next item due
+(``_first``) costs a third of what it did slot-major (0.57 s to 0.17 s in a profile of
+``overkill`` on 65,536 prospects; issue 20).
 """
 
 from __future__ import annotations
