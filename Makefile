@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-sweep bench-scale bench-calibrate
+.PHONY: run test test-fast lint typecheck pytest bench bench-vector bench-strategies bench-sweep
+.PHONY: bench-scale bench-calibrate
 .PHONY: validate approximations pairing calibration-check planted-import bench-import bench-optimize clean
 
 $(BIN)/python:
@@ -42,6 +43,10 @@ bench: $(STAMP)
 
 bench-vector: $(STAMP)
 	$(BIN)/python benchmarks/bench_vector.py
+
+# every library strategy's prospect-days/s in one process and its ratio to a bare NumPy step
+bench-strategies: $(STAMP)
+	$(BIN)/python benchmarks/bench_strategies.py
 
 bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py

@@ -59,7 +59,6 @@ def call(w: Touching, day: int, t: Touches) -> None:
     if ask.any():
         free[ask] = w.draws.free(day, idx[ask], minute[ask], ch[ask])
     ring = reach & free
-    result = np.where(~reach, Result.not_reachable, np.where(~free, Result.busy, Result.screened))
     visible = ring & ~blocked
     st.primed_day[idx[visible]] = day
     opted = np.zeros(len(idx), dtype=bool)
@@ -74,7 +73,8 @@ def call(w: Touching, day: int, t: Touches) -> None:
             annoyance=tab.annoyance[ch[visible]],
             recall=tab.recall[ch[visible]],
         )
-    opted_out(w, day, t.where(opted))
+    if opted.any():
+        opted_out(w, day, t.where(opted))
     cand = ring & ~opted
     picked = np.zeros(len(idx), dtype=bool)
     if cand.any():
@@ -111,8 +111,10 @@ def call(w: Touching, day: int, t: Touches) -> None:
                 p=p[down],
                 result="screened",
             )
-    result = np.where(picked, Result.picked_up, result)
-    w.log.set("result", t.record, result)
+    if w.log.enabled:  # the result's passes only for a log that keeps it
+        rang = np.where(~free, Result.busy, Result.screened)
+        result = np.where(~reach, Result.not_reachable, rang)
+        w.log.set("result", t.record, np.where(picked, Result.picked_up, result))
     if picked.any():
         live = t.where(picked)
         converse(w, day, live, blocked=blocked[picked], shown=~blocked[picked])
@@ -126,9 +128,10 @@ def _leave_voicemail(w: Touching, day: int, t: Touches, blocked: B) -> None:
     and an item in the voicemail inbox from the call's minute."""
     tab = w.tables
     charge_voicemail(w.sc, w.state, w.obs, t.idx, day)
-    w.log.set("voicemail_left", t.record, True)
-    w.log.set("rep_minutes", t.record, tab.minutes[t.channel] + tab.minutes[Channel.voicemail])
-    w.log.set("cost", t.record, tab.cost[t.channel] + tab.cost[Channel.voicemail])
+    if w.log.enabled:
+        w.log.set("voicemail_left", t.record, True)
+        w.log.set("rep_minutes", t.record, tab.minutes[t.channel] + tab.minutes[Channel.voicemail])
+        w.log.set("cost", t.record, tab.cost[t.channel] + tab.cost[Channel.voicemail])
     k = len(t.idx)
     w.mail.post(
         Items(
@@ -158,9 +161,10 @@ def converse(w: Touching, day: int, t: Touches, *, blocked: B, shown: B) -> None
     extra = np.where(blocked, tab.annoyance[t.channel], 0.0)
     recall = w.sc.channels.live_recall + np.where(blocked, tab.recall[t.channel], 0.0)
     opted = perceive(w.sc, st, obs, t.idx, day, annoyance=extra, recall=recall, flags=t.flags)
-    opted_out(w, day, t.where(opted))
-    ok = ~opted
-    t, shown = t.where(ok), shown[ok]
+    if opted.any():
+        opted_out(w, day, t.where(opted))
+        ok = ~opted
+        t, shown = t.where(ok), shown[ok]
     idx = t.idx
     st.known[idx[shown]] = True
     rules = (t.flags & Opt.ground_rules) != 0

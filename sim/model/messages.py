@@ -116,9 +116,10 @@ def read(w: Touching, day: int, items: Items) -> None:
     responds; a message of value raises urgency."""
     st, tab = w.state, w.tables
     vm = items.channel == Channel.voicemail
-    w.log.set("voicemail_heard", items.record[vm], True)
-    w.log.set("result", items.record[~vm], int(Result.read))
-    w.log.set("read_day", items.record, day)
+    if w.log.enabled:
+        w.log.set("voicemail_heard", items.record[vm], True)
+        w.log.set("result", items.record[~vm], int(Result.read))
+        w.log.set("read_day", items.record, day)
     opted = perceive(
         w.sc,
         st,
@@ -129,10 +130,11 @@ def read(w: Touching, day: int, items: Items) -> None:
         recall=tab.recall[items.channel],
         flags=items.flags,
     )
-    opts = items.where(opted)
-    w.log.set("opted_out", opts.record, True)
-    w.note(opts.idx, day, opts.minute, "opt-out", "has had enough of you: opts out")
-    items, vm = items.where(~opted), vm[~opted]
+    if opted.any():
+        opts = items.where(opted)
+        w.log.set("opted_out", opts.record, True)
+        w.note(opts.idx, day, opts.minute, "opt-out", "has had enough of you: opts out")
+        items, vm = items.where(~opted), vm[~opted]
     who, flags = items.idx, items.flags
     st.primed_day[who[vm]] = day
     st.known[who[vm & ~items.blocked]] = True

@@ -52,30 +52,28 @@ def make_touches(
     charge(w.state, w.obs, idx, day, t.minutes[channel], t.cost[channel])
     attempt = w.obs.attempts[idx].astype(np.int64)
     varied = (flags & Opt.vary_template) != 0
-    record = _record(
-        w, day, idx, attempt, minute, channel, np.where(varied, -1 - template, template)
-    )
+    record = _record(w, day, idx, attempt, minute, channel, template, varied)
     batch = Touches(
         idx, channel, minute, np.where(varied, -1, template), flags, attempt, record, template
     )
-    for kind, play in (
-        (IS_CALL[channel], call),
-        (IS_MESSAGE[channel], send),
-        (channel == Channel.page, page),
-        (channel == Channel.receptionist, receptionist),
-        (channel == Channel.escalation, escalate),
-    ):
-        if kind.any():
-            play(w, day, batch.where(kind))
+    # one lookup sorts the touches by kind (calls, messages, pages, receptionist, escalation)
+    kind = _KIND[channel]
+    counts = np.bincount(kind, minlength=len(_PLAYS) + 1)
+    for k, play in enumerate(_PLAYS):
+        if counts[k]:
+            play(w, day, batch if counts[k] == len(idx) else batch.where(kind == k))
 
 
 def _record(
-    w: Touching, day: int, idx: I64, attempt: I64, minute: I64, channel: I64, template: I64
-) -> I64:
-    """New touch-log rows (ids only when the log is off)."""
+    w: Touching, day: int, idx: I64, attempt: I64, minute: I64, channel: I64, template: I64,
+    varied: B,
+) -> I64:  # fmt: skip
+    """New touch-log rows (ids only when the log is off); a varied template is logged as
+    ``-1 - code``."""
     if not w.log.enabled:
         return w.log.add(prospect=idx)
     k, t = len(idx), w.tables
+    template = np.where(varied, -1 - template, template)
     return w.log.add(
         prospect=w.first_id + idx,
         attempt=attempt,
@@ -128,3 +126,12 @@ def escalate(w: Touching, day: int, t: Touches) -> None:
     )
     opted_out(w, day, t.where(opted))
     w.state.escalated[t.idx[~opted]] = True
+
+
+_PLAYS = (call, send, page, receptionist, escalate)
+"""What each kind of touch does, in the order kinds are played within a batch."""
+_KIND = np.full(len(Channel), len(_PLAYS), dtype=np.int64)
+"""Kind of each channel: its play's position in ``_PLAYS`` (``len(_PLAYS)``: none)."""
+_KIND[IS_CALL] = 0
+_KIND[IS_MESSAGE] = 1
+_KIND[[Channel.page, Channel.receptionist, Channel.escalation]] = [2, 3, 4]

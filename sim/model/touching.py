@@ -63,8 +63,9 @@ class Batch:
         """The entries where ``mask`` holds (the batch itself when it holds everywhere)."""
         if mask.all():
             return self
+        at = np.flatnonzero(mask)  # one pass over the mask, then a gather per field
         kept: list[Any] = [
-            None if v is None else v[mask] for v in (getattr(self, f.name) for f in fields(self))
+            None if v is None else v.take(at) for v in (getattr(self, f.name) for f in fields(self))
         ]
         return type(self)(*kept)
 

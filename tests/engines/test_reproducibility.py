@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.engines.vector.engine import run_vector
 from sim.model.population import draw_population
 from sim.model.scenario import Scenario
 from sim.run import simulate
@@ -119,3 +120,17 @@ def test_touch_parts_and_traces_whatever_the_workers(tmp_path: Path) -> None:
         assert [p.exists() for p in run.touch_parts] == [True, True]
         parts = pd.concat([pd.read_parquet(p) for p in run.touch_parts], ignore_index=True)
         pd.testing.assert_frame_equal(parts, plain.touches, check_categorical=False)
+
+
+@pytest.mark.parametrize(
+    "name", ["overkill", "fall-on-your-sword", "receptionist", "over-their-head", "promise-0815"]
+)
+def test_the_touch_log_does_not_change_outcomes(name: str) -> None:
+    """The touch functions skip the log's columns when no log is kept (a speed-up): every
+    outcome is the same with and without it, bit for bit."""
+    sc = Scenario()
+    strategy = get_strategy(name, sc)
+    kept = run_vector(sc, strategy, 3_000, 9, chunk=2_048, touch_log=True)
+    off = run_vector(sc, strategy, 3_000, 9, chunk=2_048, touch_log=False)
+    assert len(kept.touches) > 3_000 and off.touches.empty
+    pd.testing.assert_frame_equal(kept.prospects, off.prospects)

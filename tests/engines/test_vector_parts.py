@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sim.engines.vector.draws import DayDraws
+from sim.engines.vector.draws import PAGE, DayDraws, DecisionDraws
 from sim.engines.vector.heap import keep_freed_memory
 from sim.engines.vector.queue import Queue
 from sim.engines.vector.slots import first_true, min_slot
@@ -19,6 +19,7 @@ from sim.model.dynamics import end_day, start_day
 from sim.model.population import BUYER, LifeStream, draw_traits
 from sim.model.scenario import Scenario
 from sim.model.state import State
+from sim.model.streams import BLOCK, stream
 from sim.strategy.base import Observations
 
 # values with many ties and infinities, as plan minutes and session times have
@@ -82,6 +83,32 @@ def test_day_uniforms_do_not_depend_on_the_chunk(decision: str) -> None:
         rows.append(np.stack([draws.take(decision, local) for _ in range(3)]))
     np.testing.assert_array_equal(rows[0], np.concatenate(rows[1:], axis=1))
     assert 0.45 < rows[0].mean() < 0.55
+
+
+@pytest.mark.parametrize("daily", [False, True])
+def test_kth_uniform_is_the_streams_kth_draw_across_pages(daily: bool) -> None:
+    """Prospects take at different paces, so one take gathers rows from several pages of the
+    table: each value is still the prospect's k-th draw from its block's stream."""
+    name, seed, start, stop = ("free" if daily else "response"), 11, 1_000, 9_000
+    draws = DecisionDraws(name, seed, start, stop, daily=daily)
+    draws.new_day(4)
+    local = np.arange(stop - start)
+    taken: list[list[float]] = [[] for _ in local]
+    for r in range(3 * PAGE):
+        idx = local[(local % 3 != 0) | (r % 3 == 0)]  # a third of them at a third of the pace
+        for i, u in zip(idx, draws.take(idx), strict=True):
+            taken[i].append(float(u))
+    assert len(draws.pages) == 3 and max(map(len, taken)) == 3 * PAGE
+    for i in (0, 1, 3_095, 3_096, 7_999):  # both paces, a block's edges
+        b, at = divmod(start + i, BLOCK)
+        if daily:
+            g = stream(seed, "vec:free", b, 4)
+            want = [g.random(BLOCK)[at] for _ in taken[i]]
+        else:
+            want = [
+                stream(seed, "vec:response", b, k).random(BLOCK)[at] for k in range(len(taken[i]))
+            ]
+        assert taken[i] == want
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")

@@ -169,12 +169,13 @@ class Chunk:
             live = item | touch
             if not live.all():
                 keep = np.flatnonzero(live)
-                cols, minute, t_touch, slot = cols[keep], minute[:, keep], t_touch[keep], slot[keep]
+                cols, t_touch, slot = cols.take(keep), t_touch.take(keep), slot.take(keep)
+                minute = minute.take(keep, axis=1)
                 t_item, qslot, item, touch = t_item[keep], qslot[keep], item[keep], touch[keep]
             if touch.any():
                 j = np.flatnonzero(touch)
                 who, s = cols[j], slot[j]
-                minute[s, j] = np.inf
+                minute.reshape(-1)[s * minute.shape[1] + j] = np.inf  # flat: no 2-D fancy index
                 at = s * plan.channel.shape[1] + who
                 ch, when, tpl, flags = (a.take(at).astype(np.int64) for a in (
                     plan.channel, plan.minute, plan.template, plan.flags))  # fmt: skip

@@ -24,6 +24,10 @@ from numpy.typing import NDArray
 
 from sim.model.streams import BLOCK, VECTOR_DECISIONS, blocks_of, stream
 
+PAGE = 8
+"""Rows per page of a decision's table (8 rows of a 65,536-prospect chunk: 4 MiB). The table
+grew by doubling and copying, which cost more than drawing at 32 rows and more (issue 20)."""
+
 
 class DecisionDraws:
     """One decision's uniforms for a chunk of prospects ``start`` to ``stop - 1``: row k holds
@@ -38,7 +42,8 @@ class DecisionDraws:
         self.blocks = list(blocks_of(start, stop))
         n = stop - start
         self.counter = np.zeros(n, dtype=np.int64)
-        self.table = np.empty((0, n))
+        self.pages: list[NDArray[np.float64]] = []
+        """The rows drawn, ``PAGE`` to a page: growing adds a page and copies nothing."""
         self.used = 0
         self._gens: list[Generator] = []
         self.day = -1
@@ -64,12 +69,10 @@ class DecisionDraws:
 
     def _draw_row(self) -> None:
         gens = self._generators()
-        if self.used == len(self.table):
-            grown = np.empty((max(2, 2 * len(self.table)), self.stop - self.start))
-            grown[: self.used] = self.table[: self.used]
-            self.table = grown
-        row = self.table[self.used]
         n = self.stop - self.start
+        if self.used == PAGE * len(self.pages):
+            self.pages.append(np.empty((PAGE, n)))
+        row = self.pages[self.used // PAGE][self.used % PAGE]
         for b, g in zip(self.blocks, gens, strict=True):
             first = b * BLOCK - self.start  # the block's first prospect, chunk-local
             lo, hi = max(first, 0), min(first + BLOCK, n)
@@ -84,11 +87,22 @@ class DecisionDraws:
         if len(idx) == 0:
             return np.empty(0)
         k = self.counter[idx]
-        while self.used <= int(k.max()):
+        top = int(k.max())
+        while self.used <= top:
             self._draw_row()
         self.counter[idx] += 1
         self.dirty = True
-        return np.asarray(self.table[k, idx], dtype=float)
+        n = self.stop - self.start
+        if top < PAGE:  # the common case: one flat gather (cheaper than 2-D fancy indexing)
+            return np.asarray(self.pages[0].reshape(-1).take(k * n + idx))
+        out = np.empty(len(idx))
+        page = k // PAGE
+        for p in range(int(page.min()), top // PAGE + 1):
+            on = np.flatnonzero(page == p)
+            if len(on):
+                at = (k[on] - p * PAGE) * n + idx[on]
+                out[on] = self.pages[p].reshape(-1).take(at)
+        return out
 
 
 DAILY = ("free", "read")
