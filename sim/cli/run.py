@@ -99,7 +99,7 @@ def run(
             show_default="2 with 2 CPUs or more, else 1",
         ),
     ] = None,
-    chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 65_536,
+    chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 32_768,
     tables: Annotated[
         bool | None,
         typer.Option(

@@ -123,7 +123,7 @@ def memory_needed(options: RunOptions, strategies: int) -> int:
     peak: every prospect's outcomes and touches, or (streamed) one chunk per worker."""
     processes = 1 + (options.workers if options.workers > 1 else 0)
     if options.stream:
-        chunk = options.chunk or get_engine(options.engine).default_chunk or 65_536
+        chunk = options.chunk or get_engine(options.engine).default_chunk or 32_768
         held = min(chunk, options.prospects) * max(1, min(options.workers, strategies))
     else:
         held = options.prospects * max(1, strategies)

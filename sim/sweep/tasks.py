@@ -41,7 +41,8 @@ from sim.model.scenario import Scenario
 from sim.model.streams import name_key
 from sim.results.aggregate import StrategyStats, merge
 from sim.results.manifest import package_version
-from sim.results.summary import paired_difference_arrays, summarize_stats
+from sim.results.paired import PairedStats
+from sim.results.summary import summarize_stats
 from sim.run.options import MAX_SEED
 from sim.run.simulate import simulate
 from sim.sweep.design import Cell
@@ -181,37 +182,31 @@ def batches(cells: list[CellTask], spec: SweepSpec, size: int) -> list[Batch]:
 # -- running -----------------------------------------------------------------------------------
 
 
-def _meetings(prospects: pd.DataFrame, strategy: str, column: str) -> np.ndarray:
-    rows = prospects[(prospects["strategy"].astype(str) == strategy).to_numpy()]
-    rows = rows.sort_values("prospect", kind="stable")
-    return rows[column].to_numpy(dtype=float)
-
-
 def run_cell(cell: CellTask, strategies: tuple[str, ...], prospects: int) -> pd.DataFrame:
-    """One cell, every replication, pooled: ``SHARD_COLUMNS`` rows (parameters not added)."""
+    """One cell, every replication, pooled: ``SHARD_COLUMNS`` rows (parameters not added).
+    Runs keep no tables: the paired differences come from the strategies' joint moments
+    (``sim.results.paired``), merged over the replications, so a cell's memory does not grow
+    with its prospects."""
     stats: list[dict[str, StrategyStats]] = []
-    paired: dict[str, dict[str, list[np.ndarray]]] = {m: {} for m in PAIR_METRICS}
+    paired: PairedStats | None = None
     for seed in cell.seeds:
         result = simulate(
             cell.scenario, list(strategies), prospects=prospects, seed=seed, engine=ENGINE,
-            workers=1,
+            workers=1, stream=True,
         )  # fmt: skip
         stats.append(result.stats)
-        for metric, column in PAIR_METRICS.items():
-            for name in strategies:
-                values = _meetings(result.prospects, name, column)
-                paired[metric].setdefault(name, []).append(values)
+        if result.paired is not None:
+            paired = result.paired if paired is None else paired + result.paired
     summary = summarize_stats(merge(stats))
     rows: list[dict[str, Any]] = [
         {"strategy": s, "versus": None, "metric": m, "mean": mean, "ci_low": lo, "ci_high": hi,
          "p_value": np.nan, "n_prospects": n}
         for s, m, mean, lo, hi, n in summary.itertuples(index=False, name=None)
     ]  # fmt: skip
-    for metric, by_strategy in paired.items():
+    for metric, column in PAIR_METRICS.items():
         for a, b in itertools.combinations(strategies, 2):
-            d = paired_difference_arrays(
-                np.concatenate(by_strategy[a]), np.concatenate(by_strategy[b])
-            )
+            assert paired is not None
+            d = paired.test(column, a, b)
             rows.append(
                 {"strategy": a, "versus": b, "metric": metric, "mean": d.diff, "ci_low": d.ci_low,
                  "ci_high": d.ci_high, "p_value": d.p_value, "n_prospects": d.n}

@@ -28,7 +28,7 @@ from sim.model.scenario import Scenario
 from sim.model.state import State
 from sim.model.touches import make_touches
 from sim.model.touching import INBOX, ChannelTables, Items, Touching
-from sim.model.touchlog import TouchLog
+from sim.model.touchlog import STATS_COLUMNS, TouchLog
 from sim.strategy.base import Observations, Strategy, TouchPlan
 
 I64 = NDArray[np.int64]
@@ -108,7 +108,8 @@ class Chunk:
     engines the same scripted draws)."""
 
     def __init__(self, sc: Scenario, strategy: Strategy, seed: int, start: int, stop: int,
-                 touch_log: bool, draws: VectorDraws | None = None) -> None:  # fmt: skip
+                 touch_log: bool, draws: VectorDraws | None = None,
+                 stats_only: bool = False) -> None:  # fmt: skip
         self.sc, self.strategy, self.start, self.stop = sc, strategy, start, stop
         self.n = stop - start
         self.traits = draw_traits(sc, seed, start, stop)
@@ -120,7 +121,7 @@ class Chunk:
         self.books = Books.observed(sc, self.obs, self.ids, self.traits.arrival_minute)
         self.queue = Queue(self.n)
         self.draws = draws or VectorDraws(sc, seed, start, stop)
-        self.log = TouchLog(touch_log)
+        self.log = TouchLog(touch_log, STATS_COLUMNS if stats_only else None)
         mail = VectorMail(self.queue, sc, self.traits)
         self.touching = Touching(sc, self.state, self.obs, self.log, self.draws, mail, start)
 

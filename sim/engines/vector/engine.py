@@ -29,7 +29,7 @@ from sim.results.touch_store import write_part
 from sim.run.pool import worker_pool
 from sim.strategy.base import Strategy
 
-DEFAULT_CHUNK = 65_536
+DEFAULT_CHUNK = 32_768
 
 
 @dataclass
@@ -71,7 +71,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     keep_freed_memory()
     chunk = Chunk(
         task.scenario, task.strategy, task.seed, task.start, task.stop,
-        task.touch_log or task.stream,
+        task.touch_log or task.stream, stats_only=task.stream,
     )  # fmt: skip
     chunk.run()
     prospect_cols = chunk.outcome_columns()
