@@ -127,7 +127,7 @@ def main() -> None:
             wall, peak, code = run_command(cmd)
         print(
             f"\n1. followup run {args.scenario} --prospects {args.prospects:,} "
-            f"({len(names)} library strategies and the scenario's own, every output, "
+            f"(every strategy: {len(names)} in the library; every output; "
             f"{args.workers} workers): {wall:.1f} s, peak memory of the process tree "
             f"{peak / 2**30:.2f} GiB (exit {code})"
         )
