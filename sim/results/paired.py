@@ -13,7 +13,7 @@ a test checks it against ``ttest_rel``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,15 +112,6 @@ def paired_values(prospects: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
     return {c: prospects[c].to_numpy(dtype=np.float64) for c in PAIRED_COLUMNS}
 
 
-def merge_paired(parts: Sequence[PairedStats]) -> PairedStats | None:
-    """The statistics of the union of disjoint sets of prospects, merged in the given order
-    (so that a run's figures do not depend on which worker finished first)."""
-    total: PairedStats | None = None
-    for part in parts:
-        total = part if total is None else total + part
-    return total
-
-
 def aligned(prospects: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The outcome table split by strategy (in order of first appearance), each part sorted by
     prospect id; raises ``ValueError`` unless every strategy ran on the same prospects."""
@@ -146,7 +137,6 @@ __all__ = [
     "PairedStats",
     "PairedTest",
     "aligned",
-    "merge_paired",
     "paired_test",
     "paired_values",
 ]

@@ -41,16 +41,23 @@ class Plan:
     chunks: list[tuple[int, int]]
     strategies: list[Strategy]
     tasks: list[StrategyTask]
-    parts: list[Path]
-    """The touch log's part files in strategy-major order (for the merge), or none."""
-    prospect_parts: list[Path | None] = field(default_factory=list)
+    prospect_parts: list[Path | None]
     """Per task (task order), where its outcome table goes (None: kept in memory)."""
+
+    def _by_strategy(self, paths: list[Path | None]) -> list[Path]:
+        """Per-task paths in strategy-major order (the order of the merged file)."""
+        k = len(self.strategies)
+        return [p for j in range(k) for p in paths[j::k] if p is not None]
+
+    @property
+    def touch_parts(self) -> list[Path]:
+        """The touch log's part files, strategy by strategy (none: not written)."""
+        return self._by_strategy([t.touch_path for t in self.tasks])
 
     @property
     def ordered_prospect_parts(self) -> list[Path]:
-        """The outcome table's part files in strategy-major order (for the merge)."""
-        k = len(self.strategies)
-        return [p for j in range(k) for p in self.prospect_parts[j::k] if p is not None]
+        """The outcome table's part files, strategy by strategy (none: kept in memory)."""
+        return self._by_strategy(self.prospect_parts)
 
 
 def chunk_ranges(
@@ -101,19 +108,13 @@ def plan_run(
                     trace=tuple(i for i in trace if start <= i < stop),
                 )
             )
-    parts = [
-        t.touch_path
-        for k in range(len(strategies))
-        for t in tasks[k :: len(strategies)]
-        if t.touch_path is not None
-    ]
     prospect_parts: list[Path | None] = [
         prospect_part_path(touch_dir, i % len(strategies), i // len(strategies))
         if tables and touch_dir is not None
         else None
         for i in range(len(tasks))
     ]
-    return Plan(chunks, strategies, tasks, parts, prospect_parts)
+    return Plan(chunks, strategies, tasks, prospect_parts)
 
 
 @dataclass

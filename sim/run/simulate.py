@@ -105,7 +105,7 @@ def _run(
         if tables and not plan.ordered_prospect_parts
         else _empty(names, "prospects"),
         touches=kept.table(names, "touches")
-        if tables and not plan.parts
+        if tables and not plan.touch_parts
         else _empty(names, "touches"),
         wall_time=time.perf_counter() - start,
         traces=kept.traces,
@@ -115,7 +115,7 @@ def _run(
         chunk=opts.chunk or engine.default_chunk,
         workers=opts.workers,
         scheduler=opts.scheduler,
-        touch_parts=plan.parts,
+        touch_parts=plan.touch_parts,
         prospect_parts=plan.ordered_prospect_parts,
         week=week,
     )

@@ -25,7 +25,6 @@ from sim.io.staging import staged
 from sim.report.dependence import FOLDER, RankingCheck
 from sim.report.html import write_report
 from sim.results.manifest import manifest
-from sim.results.paired import PairedStats
 from sim.results.result import RunResult
 from sim.results.summary import summarize_stats
 from sim.results.tables import run_tables
@@ -132,10 +131,10 @@ def write_files(
     """``write_run``'s files, written straight into the existing folder ``out``; the
     ``assumptions`` check's folder is copied into ``out/assumptions``."""
     summary = summarize_stats(result.stats)
-    paired = result.paired
-    if paired is None and not result.streamed:
-        paired = PairedStats.of_table(result.prospects) if len(result.prospects) else None
-    tables = run_tables(paired, result.stats, summary)
+    table = None if result.streamed else result.prospects
+    tables = run_tables(
+        result.paired if result.paired is not None else table, result.stats, summary
+    )
     files = _write_data(result, summary, tables, out)
     files.append(write_text_atomic(out / "scenario.yaml", scenario_to_yaml(result.scenario)))
     if result.week is not None:
