@@ -91,8 +91,8 @@ def clipped_base(problem: CalibrationProblem) -> dict[str, float]:
 def auto_prospects(problem: CalibrationProblem, pilot: Outcome) -> int:
     """Prospects for the simulation's SE to be at most ``SIM_TO_OBSERVED`` of the observed."""
     worst = max(
-        (sigma / (SIM_TO_OBSERVED * t.se)) ** 2
-        for t, sigma in zip(problem.targets, pilot.ses, strict=True)
+        (t.scaled(value, sigma)[1] / (SIM_TO_OBSERVED * t.scaled_observed[1])) ** 2
+        for t, value, sigma in zip(problem.targets, pilot.values, pilot.ses, strict=True)
     )
     n = math.ceil(PILOT_PROSPECTS * worst / 1024) * 1024
     return int(min(max(n, MIN_PROSPECTS), MAX_PROSPECTS))

@@ -11,6 +11,7 @@ names the file, the field path, the bad value and what is allowed (``ScenarioErr
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,10 +61,30 @@ class Target:
     versus: tuple[str, Args] | None = None
     """A contrast's other side: its strategy and arguments."""
     contrast: str = "ratio"
+    log_se: float | None = None
+    """A contrast's standard error on the log scale, where it is compared (None: not a
+    contrast, compared as it is)."""
 
     @property
     def unit(self) -> str:
         return "ratio" if self.versus is not None else CATALOGUE[self.statistic].unit
+
+    def scaled(self, value: float, se: float) -> tuple[float, float]:
+        """A simulated value and its SE on the scale the target is compared on: a contrast (a
+        ratio or an odds ratio, positive, its precision multiplicative) as ``log(value)`` with
+        SE ``se / value`` (the delta method); any other statistic as it is."""
+        if self.log_se is None:
+            return value, se
+        if not value > 0:
+            return math.nan, math.nan
+        return math.log(value), se / value
+
+    @property
+    def scaled_observed(self) -> tuple[float, float]:
+        """The observed value and its SE on the compared scale."""
+        if self.log_se is None:
+            return self.observed, self.se
+        return math.log(self.observed), self.log_se
 
 
 @dataclass(frozen=True)
@@ -287,6 +308,7 @@ def _targets(spec: TargetsFile, names: list[str], versus: list[str | None]) -> l
                 f"targets.{i}",
                 pair,
                 t.contrast,
+                t.log_standard_error() if t.versus is not None else None,
             )
         )
     seen: dict[str, int] = {}

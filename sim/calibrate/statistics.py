@@ -268,6 +268,23 @@ def booked_by_attempt(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -
     return share(int((booked & (at == a.attempt)).sum()), len(prospects))
 
 
+def qualify_rate_per_dial(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
+    """Calls whose live conversation booked the meeting, per call dialled: a dial's disposition,
+    as a dialer's records have it (a callback prompted by its voicemail is a call of its own)."""
+    dials = when(kth(on_channel(touches, "call"), a.attempt), a.weekday, a.hour)
+    if not len(dials):
+        return UNDEFINED
+    booked = _flag(prospects, "meeting") & ~_flag(prospects, "inbound")
+    by = pd.Series(
+        np.where(booked, prospects["meeting_attempt"].to_numpy(dtype=float), np.nan),
+        index=prospects["prospect"].to_numpy(),
+    )
+    at = by.reindex(dials["prospect"].to_numpy()).to_numpy(dtype=float)
+    live = dials["result"].astype(str).eq("picked_up").to_numpy()
+    hit = live & (at == dials["attempt"].to_numpy(dtype=float))
+    return per_prospect(dials, np.asarray(hit, dtype=bool))
+
+
 def cadence_meeting_rate(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
     """Meetings a touch booked (a reply or a conversation), per prospect: not inbound calls."""
     booked = _flag(prospects, "meeting") & ~_flag(prospects, "inbound")
@@ -370,6 +387,14 @@ register(Statistic(
     "Prospects whose meeting the N-th touch booked (`attempt` N; not an inbound call), per "
     "prospect: what the N-th touch qualified.",
     "share", booked_by_attempt, takes=("attempt",), needs=("attempt",), levers=(FIT, B_POS),
+))  # fmt: skip
+register(Statistic(
+    "qualify_rate_per_dial",
+    "Calls dialled whose live conversation booked the meeting, per call dialled (a dial's "
+    "disposition, as a dialer records it: a callback its voicemail prompted is not counted); "
+    "`attempt`, `weekday` and `hour` select the calls as for `connect_rate_per_dial`.",
+    "share", qualify_rate_per_dial, takes=("attempt", "weekday", "hour"),
+    levers=(FIT, B_POS),
 ))  # fmt: skip
 register(Statistic(
     "voicemail_response_rate",

@@ -70,6 +70,14 @@ class Precision(Model):
     def has_precision(self) -> bool:
         return self.n is not None or self.se is not None or self.band is not None
 
+    def log_standard_error(self) -> float:
+        """The standard error of ``log(value)`` (a contrast's scale): from a band, its width in
+        logs over 3.92 (a band of ratios is multiplicative); from an ``se``, ``se / value``
+        (the delta method)."""
+        if self.band is not None and self.band[0] > 0:
+            return (math.log(self.band[1]) - math.log(self.band[0])) / (2 * Z95)
+        return self.standard_error("ratio") / self.value
+
     def standard_error(self, unit: str) -> float:
         """The observed value's standard error (see the module's docstring)."""
         if self.se is not None:

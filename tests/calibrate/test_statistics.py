@@ -192,6 +192,41 @@ def test_whole_sequence_replies_and_meetings_booked_by_a_touch() -> None:
     assert compute("booked_by_attempt", p, LOG, attempt=2).value == pytest.approx(1 / 4)
 
 
+def test_a_dial_qualifies_only_by_its_own_live_conversation() -> None:
+    """``qualify_rate_per_dial``: a call counts when it was picked up and the meeting was booked
+    by that very touch; a meeting its voicemail prompted, a meeting booked by a later touch or
+    an inbound meeting does not."""
+    log = touches([
+        {"prospect": 0, "attempt": 1, "channel": "call_cell", "result": "picked_up",
+         "response": "positive"},                            # booked live: counts
+        {"prospect": 1, "attempt": 1, "channel": "call_cell", "result": "screened",
+         "voicemail_left": True, "voicemail_heard": True, "response": "positive"},  # voicemail
+        {"prospect": 2, "attempt": 1, "channel": "call_desk", "result": "picked_up",
+         "response": "not_now"},
+        {"prospect": 2, "attempt": 2, "channel": "call_desk", "result": "picked_up",
+         "response": "positive"},                            # booked live by the 2nd call
+        {"prospect": 3, "attempt": 1, "channel": "call_desk", "result": "picked_up",
+         "response": "ignore"},                              # called in later: inbound
+        {"prospect": 4, "attempt": 1, "channel": "email", "response": "positive"},
+        {"prospect": 4, "attempt": 2, "channel": "call_cell", "result": "picked_up",
+         "response": "positive", "day": 2, "minute": 960},   # its first call, on a Wednesday
+    ])  # fmt: skip
+    p = prospects([
+        {"meeting": True, "meeting_attempt": 1.0},
+        {"meeting": True, "meeting_attempt": 1.0},
+        {"meeting": True, "meeting_attempt": 2.0},
+        {"meeting": True, "meeting_attempt": 1.0, "inbound": True},
+        {"meeting": True, "meeting_attempt": 2.0},
+    ])  # fmt: skip
+    first = compute("qualify_rate_per_dial", p, log, attempt=1)
+    assert (first.value, first.n) == (pytest.approx(2 / 5), 5)  # prospects 0 and 4
+    assert compute("qualify_rate_per_dial", p, log, attempt=2).value == pytest.approx(1.0)
+    assert compute("qualify_rate_per_dial", p, log).value == pytest.approx(3 / 6)
+    assert compute("qualify_rate_per_dial", p, log, weekday="wed").value == pytest.approx(1.0)
+    assert compute("booked_by_attempt", p, log, attempt=1).value == pytest.approx(2 / 5)
+    assert not compute("qualify_rate_per_dial", p, log[log["channel"] == "email"]).defined
+
+
 def test_a_contrast_and_its_delta_method_se_by_planted_truth() -> None:
     """Ratios and odds ratios of two binomial shares with known p: the mean is near the truth
     and the delta-method SE matches the spread over replicates (within 4 SE of an SD)."""

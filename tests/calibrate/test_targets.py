@@ -228,6 +228,39 @@ def test_a_contrast_target_between_strategies_and_arguments(tmp_path: Path) -> N
     assert refs(problem.targets)[1].versus == ("one-and-done", {"attempt": 1})
 
 
+def test_a_contrast_is_compared_in_logs(tmp_path: Path) -> None:
+    """A band of 5 to 50 around 21 is multiplicative: the contrast's z is taken in logs, so
+    simulated values 21 / k and 21 * k are equally far, and a share is compared as it is."""
+    from sim.calibrate.objective import log_likelihood, z_scores
+    from sim.calibrate.store import Outcome
+
+    problem = load_problem(write(tmp_path, {
+        "scenario": "web-leads", "strategy": "speed-to-lead",
+        "free": {"population.screening.unknown": {"low": 0.1, "high": 0.9}},
+        "targets": [
+            {"statistic": "connect_rate_per_dial", "attempt": 1, "versus": {"strategy":
+             "call-in-30"}, "contrast": "odds_ratio", "value": 21, "band": [5, 50]},
+            {"statistic": "connect_rate_per_dial", "value": 0.2, "se": 0.01},
+        ],
+    }))  # fmt: skip
+    odds, share = problem.targets
+    log_se = math.log(10) / (2 * Z95)
+    assert odds.log_se == pytest.approx(log_se) and share.log_se is None
+    assert odds.se == pytest.approx(45 / (2 * Z95))  # reported as given
+
+    def outcome(ratio: float, ratio_se: float) -> Outcome:
+        return Outcome("k", (ratio, 0.22), (ratio_se, 0.01), (1000, 1000), None, 0.0)
+
+    low, high = (z_scores(problem.targets, outcome(v, 0.0)) for v in (21 / 4, 21 * 4))
+    assert low[0] == pytest.approx(-math.log(4) / log_se) and high[0] == pytest.approx(-low[0])
+    assert low[1] == pytest.approx(0.02 / math.sqrt(2 * 0.01**2))
+    # the simulation's SE enters in logs too (delta method: se / value)
+    z = z_scores(problem.targets, outcome(42.0, 4.2))[0]
+    assert z == pytest.approx(math.log(2) / math.hypot(log_se, 0.1))
+    assert math.isfinite(log_likelihood(problem.targets, outcome(42.0, 4.2)))
+    assert not math.isfinite(z_scores(problem.targets, outcome(0.0, 0.0))[0])
+
+
 BAD_CONTRASTS = [
     ({"versus": {"weekday": "sun"}}, "targets.0.versus.weekday = 'sun'"),
     ({"versus": {"strategy": "hopeful"}}, "targets.0.versus.strategy = 'hopeful': unknown"),
