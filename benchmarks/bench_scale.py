@@ -11,7 +11,8 @@ one run on this machine:
    worker-hours of a run of any size follow (``--cluster-prospects``, default 100 million).
 3. The fixed cost of ``simulate``: 5,000 prospects and one strategy, against the engine alone
    on the same prospects (the difference is scenario compilation, planning and table
-   assembly).
+   assembly); and repeated two-worker runs (20,000 prospects, two strategies), each starting
+   its own pool against all on one pool (``simulate(..., pool=...)``).
 
     python benchmarks/bench_scale.py --prospects 1000000
 """
@@ -30,7 +31,7 @@ from pathlib import Path
 from sim.engines.base import StrategyTask
 from sim.engines.vector.engine import DEFAULT_CHUNK, VectorEngine
 from sim.io.loader import load_scenario
-from sim.run import simulate
+from sim.run import runner, simulate
 from sim.strategy.library import get_strategy, library_names
 
 
@@ -108,6 +109,25 @@ def fixed_cost(scenario: str, repeats: int = 5) -> tuple[float, float]:
     return sorted(whole)[repeats // 2], sorted(bare)[repeats // 2]
 
 
+def pool_reuse(scenario: str, repeats: int = 5) -> tuple[float, float]:
+    """Median seconds of a two-worker run of 20,000 prospects and two strategies starting its
+    own pool, and of the same run on a pool started once."""
+    sc = load_scenario(scenario)
+    common = {"prospects": 20_000, "seed": 1, "chunk": 5_000, "stream": True}
+    names = ["one-and-done", "breakup-after-two"]
+    own, shared = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        simulate(sc, names, workers=2, **common)
+        own.append(time.perf_counter() - start)
+    with runner(2) as pool:
+        for _ in range(repeats):
+            start = time.perf_counter()
+            simulate(sc, names, pool=pool, **common)
+            shared.append(time.perf_counter() - start)
+    return sorted(own)[repeats // 2], sorted(shared)[repeats // 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="baseline")
@@ -147,6 +167,11 @@ def main() -> None:
     print(
         f"\n3. simulate(5,000 prospects, one strategy): {whole:.3f} s; the engine alone "
         f"{bare:.3f} s; fixed cost {whole - bare:.3f} s"
+    )
+    own, shared = pool_reuse(args.scenario)
+    print(
+        f"   a 2-worker run (20,000 prospects, 2 strategies): {own:.3f} s starting its pool, "
+        f"{shared:.3f} s on a pool started once ({own - shared:.3f} s of pool start-up)"
     )
 
 

@@ -2,7 +2,9 @@
 
 ``simulate(scenario, strategies, options)`` runs each strategy on the same prospects (common
 random numbers) on one engine and returns a ``RunResult``; with ``options.precision`` it grows
-the run until the meeting rates are as precise as asked (``sim.run.precision``).
+the run until the meeting rates are as precise as asked (``sim.run.precision``), on one pool
+of workers for all its rounds. A caller making many runs passes its own pool
+(``with sim.run.runner(2) as pool: simulate(..., pool=pool)``) so that workers start once.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sim.model.scenario import Scenario
 from sim.results.frames import log_frame, no_prospects
 from sim.results.result import RunResult
 from sim.run.chunked import collect, plan_run
-from sim.run.executor import ordered, runner
+from sim.run.executor import Runner, ordered, runner
 from sim.run.options import RunOptions
 from sim.run.precision import grow_to_precision
 from sim.strategy.base import Strategy
@@ -33,6 +35,8 @@ def simulate(
     strategies: Sequence[str | Strategy] | None = None,
     options: RunOptions | None = None,
     /,
+    *,
+    pool: Runner | None = None,
     **changes: Any,
 ) -> RunResult:
     """Run each strategy on the same prospects (common random numbers).
@@ -41,15 +45,22 @@ def simulate(
     ``Strategy`` objects (a researcher's own Python strategy); default the scenario's list;
     ``all`` stands for the library plus the scenario's own. ``options``: a ``RunOptions``;
     keyword arguments change its fields (``simulate(sc, ["one-and-done"], prospects=5000)``).
-    The results do not depend on ``chunk`` or ``workers``.
+    ``pool``: a ``sim.run.runner`` to run the tasks on instead of starting one (its workers
+    then stand for ``workers`` and ``scheduler``). The results do not depend on ``chunk``,
+    ``workers`` or the pool.
     """
     opts = (options or RunOptions()).replace(**changes) if changes else options or RunOptions()
     names, objects = _strategies(scenario, strategies)
-    if opts.precision is not None:
+    if opts.precision is None:
+        return _run(scenario, names, objects, opts, pool)
+    if pool is not None:
         return grow_to_precision(
-            lambda n: _run(scenario, names, objects, opts.replace(prospects=n)), opts
+            lambda n: _run(scenario, names, objects, opts.replace(prospects=n), pool), opts
         )
-    return _run(scenario, names, objects, opts)
+    with runner(opts.workers, opts.scheduler) as shared:
+        return grow_to_precision(
+            lambda n: _run(scenario, names, objects, opts.replace(prospects=n), shared), opts
+        )
 
 
 def _strategies(
@@ -64,8 +75,14 @@ def _strategies(
 
 
 def _run(
-    scenario: Scenario, names: list[str], objects: list[Strategy], opts: RunOptions
+    scenario: Scenario,
+    names: list[str],
+    objects: list[Strategy],
+    opts: RunOptions,
+    pool: Runner | None,
 ) -> RunResult:
+    """One run; on ``pool``, or on a runner of its own sized to its tasks (a run of one task
+    stays in this process)."""
     engine = get_engine(opts.engine)
     start = time.perf_counter()
     tables = not opts.stream
@@ -80,10 +97,12 @@ def _run(
         total=opts.prospects * len(names), desc="simulating", unit="prospect",
         unit_scale=True, disable=not opts.progress,
     )  # fmt: skip
-    workers = min(opts.workers, len(plan.tasks))
     try:
-        with runner(workers, opts.scheduler) as run:
-            kept = collect(plan, ordered(run, engine.run, plan.tasks), bar.update)
+        if pool is not None:
+            kept = collect(plan, ordered(pool, engine.run, plan.tasks), bar.update)
+        else:
+            with runner(min(opts.workers, len(plan.tasks)), opts.scheduler) as run:
+                kept = collect(plan, ordered(run, engine.run, plan.tasks), bar.update)
     finally:
         bar.close()
     week = None
@@ -113,7 +132,7 @@ def _run(
         paired=kept.paired,
         streamed=opts.stream,
         chunk=opts.chunk or engine.default_chunk,
-        workers=opts.workers,
+        workers=opts.workers if pool is None else pool.slots,
         scheduler=opts.scheduler,
         touch_parts=plan.touch_parts,
         prospect_parts=plan.ordered_prospect_parts,

@@ -131,3 +131,44 @@ def test_chunk_size_changes_only_summation_order(runs: dict[str, object]) -> Non
     pd.testing.assert_frame_equal(
         compare(a.paired, STRATEGIES[0]), compare(b.paired, STRATEGIES[0]), rtol=1e-8, atol=1e-12
     )
+
+
+def test_runs_on_a_pool_of_the_callers_equal_runs_on_their_own(
+    runs: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``simulate(..., pool=...)``: two runs on one pool of two workers give the figures of a
+    run that starts its own, bit for bit; a run grown to a precision starts one pool for all
+    its rounds."""
+    import importlib
+
+    from sim.run import runner
+
+    module = importlib.import_module("sim.run.simulate")  # the module, not the function
+
+    sc = load_scenario("baseline")
+    expected = runs["stream2"]
+    with runner(2) as pool:
+        first, second = (
+            simulate(sc, STRATEGIES, stream=True, prospects=3000, seed=11, chunk=700, pool=pool)
+            for _ in range(2)
+        )
+    for got in (first, second):
+        assert got.workers == 2
+        pd.testing.assert_frame_equal(
+            summarize_stats(got.stats), summarize_stats(expected.stats), check_exact=True
+        )
+        pd.testing.assert_frame_equal(
+            compare(got.paired, STRATEGIES[0]), compare(expected.paired, STRATEGIES[0]),
+            check_exact=True,
+        )  # fmt: skip
+    started: list[int] = []
+
+    def counting(workers: int = 1, scheduler: str | None = None):  # type: ignore[no-untyped-def]
+        started.append(workers)
+        return runner(workers, scheduler)
+
+    monkeypatch.setattr(module, "runner", counting)
+    grown = simulate(sc, ["one-and-done"], prospects=1000, precision=0.001, max_prospects=5000,
+                     workers=2, stream=True)  # fmt: skip
+    assert [s.prospects for s in grown.precision[2]] == [1000, 5000]  # type: ignore[index]
+    assert started == [2]
