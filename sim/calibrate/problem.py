@@ -189,22 +189,10 @@ def _strategies(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]
         (f"targets.{i}.strategy", t.strategy, f"observed-{i}") for i, t in enumerate(spec.targets)
     ]
     refs.append(("strategy", spec.strategy, "observed"))
-    names: list[str] = []
-    for where, ref, inline_name in refs:
-        if ref is None:
-            names.append("")
-        elif isinstance(ref, str):
-            if ref not in known:
-                problems.append(Problem(where, ref, f"unknown strategy; known: {', '.join(known)}"))
-            names.append(ref)
-        else:
-            try:
-                CadenceSpec.model_validate(ref)
-            except ValidationError as exc:
-                for p in problems_from(exc, CadenceSpec):
-                    problems.append(Problem(f"{where}.{p.path}".rstrip("."), p.value, p.message))
-            base.setdefault("custom_strategies", {})[inline_name] = ref
-            names.append(inline_name)
+    names = [
+        "" if ref is None else _resolve(ref, where, inline_name, known, base, problems)
+        for where, ref, inline_name in refs
+    ]
     default = names[-1]
     out = [n or default for n in names[:-1]]
     for i, name in enumerate(out):
@@ -232,21 +220,36 @@ def _versus_strategies(
             continue
         ref = t.versus.strategy
         where = f"targets.{i}.versus.strategy"
-        if ref is None:
-            out.append(names[i])
-        elif isinstance(ref, str):
-            if ref not in known:
-                problems.append(Problem(where, ref, f"unknown strategy; known: {', '.join(known)}"))
-            out.append(ref)
-        else:
-            try:
-                CadenceSpec.model_validate(ref)
-            except ValidationError as exc:
-                for p in problems_from(exc, CadenceSpec):
-                    problems.append(Problem(f"{where}.{p.path}".rstrip("."), p.value, p.message))
-            base.setdefault("custom_strategies", {})[f"observed-{i}-versus"] = ref
-            out.append(f"observed-{i}-versus")
+        out.append(
+            names[i]
+            if ref is None
+            else _resolve(ref, where, f"observed-{i}-versus", known, base, problems)
+        )
     return out
+
+
+def _resolve(
+    ref: StrategyRef,
+    where: str,
+    inline_name: str,
+    known: list[str],
+    base: dict[str, Any],
+    problems: list[Problem],
+) -> str:
+    """A strategy reference's name: a known name as it is (an unknown one is a problem at
+    ``where``), an inline cadence validated and added to ``base``'s custom strategies as
+    ``inline_name``."""
+    if isinstance(ref, str):
+        if ref not in known:
+            problems.append(Problem(where, ref, f"unknown strategy; known: {', '.join(known)}"))
+        return ref
+    try:
+        CadenceSpec.model_validate(ref)
+    except ValidationError as exc:
+        for p in problems_from(exc, CadenceSpec):
+            problems.append(Problem(f"{where}.{p.path}".rstrip("."), p.value, p.message))
+    base.setdefault("custom_strategies", {})[inline_name] = ref
+    return inline_name
 
 
 # -- the targets -------------------------------------------------------------------------------
