@@ -16,6 +16,7 @@ import typer
 
 from sim.cli.common import (
     SchedulerOpt,
+    WorkersOpt,
     default_workers,
     fail,
     interruptible,
@@ -54,10 +55,7 @@ def calibrate_command(
             show_default="enough for the simulation's SE to be 0.7 of the observed one",
         ),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
-    ] = None,
+    workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the calibration in --out: evaluations done are kept.")

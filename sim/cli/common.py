@@ -33,6 +33,15 @@ SchedulerOpt = Annotated[
 ]
 """``--scheduler``, the same for every command that can run on a Dask cluster."""
 
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        help="Local worker processes running the tasks side by side.",
+        show_default="2 with 2 CPUs or more, else 1",
+    ),
+]
+"""``--workers``, the same for every command that runs tasks on local processes."""
+
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 INTERRUPTED = 130
 """The exit code after Ctrl-C (128 + SIGINT), as shells give it."""

@@ -18,6 +18,7 @@ import typer
 from sim.cli.common import (
     ScenarioArg,
     SchedulerOpt,
+    WorkersOpt,
     default_workers,
     fail,
     resumable_folder,
@@ -111,10 +112,7 @@ def optimize_command(
             "added to the confirmation.",
         ),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
-    ] = None,
+    workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the search in --out: evaluations done are kept.")

@@ -23,6 +23,7 @@ from sim.cli.common import (
     OutputFormat,
     ScenarioArg,
     SchedulerOpt,
+    WorkersOpt,
     default_workers,
     fail,
     interruptible,
@@ -91,14 +92,7 @@ def run(
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="What to print on stdout.")
     ] = OutputFormat.table,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            help="Processes running whole strategies side by side (and, for one strategy on "
-            "the vector engine, its chunks).",
-            show_default="2 with 2 CPUs or more, else 1",
-        ),
-    ] = None,
+    workers: WorkersOpt = None,
     chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 32_768,
     tables: Annotated[
         bool | None,

@@ -15,6 +15,7 @@ import typer
 
 from sim.cli.common import (
     SchedulerOpt,
+    WorkersOpt,
     default_workers,
     fail,
     resumable_folder,
@@ -33,10 +34,6 @@ SpecArg = Annotated[
     str, typer.Argument(help="Sweep file, or the name of one in scenarios/sweeps/.")
 ]
 OutOpt = Annotated[str | None, typer.Option(help="Output folder.")]
-WorkersOpt = Annotated[
-    int | None,
-    typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
-]
 ResumeOpt = Annotated[
     bool, typer.Option(help="Continue the sweep in --out: skip the cells already done.")
 ]

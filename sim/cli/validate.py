@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sim.cli.common import default_workers, fail, interruptible, os_error_text, user_errors
+from sim.cli.common import (
+    WorkersOpt,
+    default_workers,
+    fail,
+    interruptible,
+    os_error_text,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from sim.ingest.check import Validation
@@ -28,10 +35,7 @@ def validate_command(
     draws: Annotated[int, typer.Option(help="Posterior draws to predict with.")] = 20,
     prospects: Annotated[int, typer.Option(help="Simulated prospects per draw.")] = 8192,
     seed: Annotated[int, typer.Option(help="Random seed (0 to 2**63 - 1).")] = 0,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Local worker processes.", show_default="2 with 2 CPUs or more, else 1"),
-    ] = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Simulate the calibrated scenario under the team's cadence over posterior draws and
     compare every held-out statistic with its prediction; write validation.csv and
