@@ -33,7 +33,7 @@ from sim.cli.common import (
     strategy_list,
     user_errors,
 )
-from sim.engines.registry import DEFAULT_PROSPECTS, engine_names
+from sim.engines.registry import DEFAULT_CHUNK, DEFAULT_PROSPECTS, engine_names
 from sim.io.errors import OptionError
 
 TABLES_UP_TO = 200_000
@@ -93,7 +93,9 @@ def run(
         OutputFormat, typer.Option("--format", help="What to print on stdout.")
     ] = OutputFormat.table,
     workers: WorkersOpt = None,
-    chunk: Annotated[int, typer.Option(help="Prospects per chunk in the vector engine.")] = 32_768,
+    chunk: Annotated[
+        int, typer.Option(help="Prospects per chunk in the vector engine.")
+    ] = DEFAULT_CHUNK,
     tables: Annotated[
         bool | None,
         typer.Option(

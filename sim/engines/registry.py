@@ -21,6 +21,9 @@ _LOADED: dict[str, Engine] = {}
 DEFAULT_PROSPECTS = {"vector": 50_000, "des": 2_000}
 """Each built-in engine's ``default_prospects``, readable without importing it (command-line
 help); a test checks they agree."""
+DEFAULT_CHUNK = 32_768
+"""The vector engine's prospects per chunk (its ``default_chunk``), readable without importing
+it: the command line's ``--chunk`` default and the memory estimate use it too."""
 
 
 def engine_names() -> tuple[str, ...]:
@@ -49,4 +52,4 @@ def get_engine(engine: str | Engine) -> Engine:
     return _LOADED[engine]
 
 
-__all__ = ["DEFAULT_PROSPECTS", "engine_names", "get_engine", "register"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_PROSPECTS", "engine_names", "get_engine", "register"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.engines.registry import get_engine
+from sim.engines.registry import DEFAULT_CHUNK, get_engine
 from sim.io.errors import OptionError
 
 if TYPE_CHECKING:
@@ -38,8 +38,8 @@ class RunOptions:
     """Everything about a run but the scenario and the strategies.
 
     ``prospects`` per strategy (the same prospects for each); ``engine`` a name
-    (``sim.engines.registry``) or an engine object; ``workers`` processes (whole strategies
-    side by side, or one strategy's chunks); ``chunk`` prospects per chunk (vector engine);
+    (``sim.engines.registry``) or an engine object; ``workers`` processes running the
+    (chunk, strategy) tasks side by side; ``chunk`` prospects per chunk (vector engine);
     ``touch_log`` keep the touch log; ``stream`` keep only mergeable statistics (vector
     engine); ``touch_dir`` write the outcome table and touch log there in parquet parts, one
     per chunk and strategy (memory stays flat with tables too);
@@ -123,7 +123,7 @@ def memory_needed(options: RunOptions, strategies: int) -> int:
     peak: every prospect's outcomes and touches, or (streamed) one chunk per worker."""
     processes = 1 + (options.workers if options.workers > 1 else 0)
     if options.stream:
-        chunk = options.chunk or get_engine(options.engine).default_chunk or 32_768
+        chunk = options.chunk or get_engine(options.engine).default_chunk or DEFAULT_CHUNK
         held = min(chunk, options.prospects) * max(1, min(options.workers, strategies))
     else:
         held = options.prospects * max(1, strategies)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +54,8 @@ def simulate(
     names, objects = _strategies(scenario, strategies)
     if opts.precision is None:
         return _run(scenario, names, objects, opts, pool)
-    if pool is not None:
-        return grow_to_precision(
-            lambda n: _run(scenario, names, objects, opts.replace(prospects=n), pool), opts
-        )
-    with runner(opts.workers, opts.scheduler) as shared:
+    rounds = nullcontext(pool) if pool is not None else runner(opts.workers, opts.scheduler)
+    with rounds as shared:
         return grow_to_precision(
             lambda n: _run(scenario, names, objects, opts.replace(prospects=n), shared), opts
         )

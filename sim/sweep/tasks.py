@@ -195,17 +195,17 @@ def run_cell(cell: CellTask, strategies: tuple[str, ...], prospects: int) -> pd.
             workers=1, stream=True,
         )  # fmt: skip
         stats.append(result.stats)
-        if result.paired is not None:
-            paired = result.paired if paired is None else paired + result.paired
+        assert result.paired is not None  # every run merges its chunks' joint moments
+        paired = result.paired if paired is None else paired + result.paired
     summary = summarize_stats(merge(stats))
     rows: list[dict[str, Any]] = [
         {"strategy": s, "versus": None, "metric": m, "mean": mean, "ci_low": lo, "ci_high": hi,
          "p_value": np.nan, "n_prospects": n}
         for s, m, mean, lo, hi, n in summary.itertuples(index=False, name=None)
     ]  # fmt: skip
+    assert paired is not None  # a cell has at least one seed
     for metric, column in PAIR_METRICS.items():
         for a, b in itertools.combinations(strategies, 2):
-            assert paired is not None
             d = paired.test(column, a, b)
             rows.append(
                 {"strategy": a, "versus": b, "metric": metric, "mean": d.diff, "ci_low": d.ci_low,

@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sim.engines.base import EngineOutput, StrategyTask
+from sim.engines.registry import DEFAULT_CHUNK
 from sim.engines.vector.chunk import Chunk
 from sim.engines.vector.heap import keep_freed_memory
 from sim.model.capacity import Books
@@ -28,8 +29,6 @@ from sim.results.paired import paired_values
 from sim.results.touch_store import write_part
 from sim.run.pool import worker_pool
 from sim.strategy.base import Strategy
-
-DEFAULT_CHUNK = 32_768
 
 
 @dataclass
