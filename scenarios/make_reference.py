@@ -191,6 +191,7 @@ REFERENCE: dict[str, dict[str, Any]] = {
                 "segments": {"buyer": 0.10, "info_seeker": 0.10, "non_fit": 0.80},
                 "initial_recall": {"kind": "constant", "value": 0.0},
                 "number_known": 0.0,
+                "acquainted": 0.0,
             },
             "strategies": [
                 "opener-only",
@@ -232,6 +233,11 @@ REFERENCE: dict[str, dict[str, Any]] = {
                 "your number is unknown: screened as an unknown number (pick-up 0.357, not 0.25)",
             ),
             (
+                "population.acquainted",
+                "0",
+                "you have never talked: a stranger's message is owed no answer",
+            ),
+            (
                 "custom_strategies",
                 "opener-only, opener-plus-1..3",
                 "the email sequences of the follow-up fact: a personalised opener with an insight "
@@ -256,6 +262,7 @@ REFERENCE: dict[str, dict[str, Any]] = {
                 "segments": {"buyer": 0.35, "info_seeker": 0.25, "non_fit": 0.40},
                 "initial_recall": {"kind": "constant", "value": 0.75},
                 "number_known": 0.0,
+                "acquainted": 0.0,
             },
             "urgency": {
                 "kappa": WEB_KAPPA,
@@ -289,6 +296,11 @@ REFERENCE: dict[str, dict[str, Any]] = {
                 "moderate recall: they just visited your site (half the warm baseline's 1.5)",
             ),
             ("population.number_known", "0", "they have never had a call from your number"),
+            (
+                "population.acquainted",
+                "0",
+                "they asked for information, but have never talked with you",
+            ),
             (
                 "urgency.initial",
                 "uniform 1.6 to 2.6",

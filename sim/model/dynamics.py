@@ -264,6 +264,7 @@ def engage(
         referral=ch == Channel.referral,
         habituation_count=st.habituation_count(tpl, idx),
         interest=interest,
+        acquainted=st.traits.acquainted[idx],
     )
     code = choose_response(u, p_pos, p_no, p_not_now)
     lost = st.status[idx] == Status.bought_elsewhere

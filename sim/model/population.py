@@ -46,6 +46,8 @@ class Traits:
     urgency0: F
     recall0: F
     known0: B
+    acquainted: B
+    """Has talked with the rep before (a warm list): a known sender, owed an answer."""
     u_win: F
     """Uniform per prospect: a meeting is won when it is below ``p_win`` (same under every
     strategy, so strategies are compared on the same would-be customers)."""
@@ -159,6 +161,7 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
         urgency0 = urg.initial.sample(rng("urgency0"), n)
     recall0 = np.maximum(pop.initial_recall.sample(rng("recall0"), n), 0.0)
     known0 = rng("known0").random(n) < pop.number_known
+    acquainted = rng("acquainted").random(n) < pop.acquainted
     return Traits(
         segment=segment,
         load=load,
@@ -170,6 +173,7 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
         urgency0=urgency0,
         recall0=recall0,
         known0=known0,
+        acquainted=acquainted,
         u_win=rng("win").random(n),
         u_withhold=rng("withhold").random(n),
         arrival_minute=_arrival_minutes(scenario, rng("arrival_minute"), n),

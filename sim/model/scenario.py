@@ -269,6 +269,10 @@ class Population(Params):
     initial_recall: Recall = Constant(value=1.5)
     number_known: Prob = 1.0
     """Share of prospects who already know your number as a sales number."""
+    acquainted: Prob = 1.0
+    """Share of prospects who have talked with you before (``MODEL.md``: the baseline's warm
+    list, gone silent after a conversation): a known sender, whose messages are owed an
+    answer (``response.w_acquainted``). 0 on a cold list and on fresh inquiries."""
 
     @model_validator(mode="after")
     def _in_office_by_weekday(self) -> Population:
@@ -447,6 +451,11 @@ class Response(Params):
     w_settle: float = Field(default=2.5, ge=0, le=20)
     """A live conversation pushes for a decision: the logit of ending it undecided is lowered
     by this (call records close with a disposition)."""
+    w_acquainted: float = Field(default=2.01, ge=0, le=20)
+    """A prospect who has talked with you before (``population.acquainted``) owes you an
+    answer: the logit of no decision is lowered by this on every touch they engage with.
+    Fitted by ``followup calibrate baseline`` (Yesware: 21% of non-repliers answer a second
+    email)."""
     discovery: Discovery = Field(default_factory=lambda: Discovery())
     callback: Callback = Field(default_factory=lambda: Callback())
     p_win: Prob = 0.25

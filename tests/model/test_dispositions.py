@@ -47,6 +47,39 @@ def test_a_live_conversation_settles_and_the_four_outcomes_add_up() -> None:
     np.testing.assert_allclose([p[2] for p in live], [e_pos / total, e_no / total, e_nn / total])
 
 
+def test_a_known_sender_is_owed_an_answer_of_any_kind() -> None:
+    """``acquainted`` lowers the logit of no decision by ``w_acquainted``: the odds of an
+    answer grow by exp(w_acquainted), and the answers keep their proportions (closed form)."""
+    resp = Scenario().response.model_copy(update={"w_acquainted": 2.0})
+    seg = np.array([0, 1, 2])
+    stranger = np.array(response_probs(resp, 0.15, segment=seg, acquainted=0))
+    known = np.array(response_probs(resp, 0.15, segment=seg, acquainted=1))
+    odds = lambda p: p.sum(axis=0) / (1 - p.sum(axis=0))  # noqa: E731
+    np.testing.assert_allclose(odds(known) / odds(stranger), np.exp(2.0))
+    np.testing.assert_allclose(known / known.sum(axis=0), stranger / stranger.sum(axis=0))
+    off = resp.model_copy(update={"w_acquainted": 0.0})
+    np.testing.assert_array_equal(
+        response_probs(off, 0.15, segment=seg, acquainted=1),
+        response_probs(off, 0.15, segment=seg, acquainted=0),
+    )
+
+
+def test_acquaintance_is_drawn_at_its_share_on_its_own_stream() -> None:
+    """The share of acquainted prospects is ``population.acquainted`` within 4 SE, and
+    changing it leaves every other trait's draws as they were (one stream per trait)."""
+    n = 40_000
+    base = Scenario()
+    some = base.model_copy(
+        update={"population": base.population.model_copy(update={"acquainted": 0.3})}
+    )
+    a, b = draw_traits(base, 7, 0, n), draw_traits(some, 7, 0, n)
+    assert a.acquainted.all()
+    assert abs(b.acquainted.mean() - 0.3) < 4 * np.sqrt(0.3 * 0.7 / n)
+    np.testing.assert_array_equal(a.segment, b.segment)
+    np.testing.assert_array_equal(a.u_win, b.u_win)
+    np.testing.assert_array_equal(a.known0, b.known0)
+
+
 def test_one_uniform_picks_the_outcome_in_order() -> None:
     u = np.array([0.05, 0.15, 0.35, 0.95])
     codes = choose_response(u, np.full(4, 0.1), np.full(4, 0.2), np.full(4, 0.3))
@@ -76,7 +109,10 @@ def test_a_positive_buyer_below_the_threshold_books_discovery_or_says_not_now() 
     st.u[:] = 0.5  # below the threshold 1.405
     st.traits.favored[:] = 0  # email: no favoured-venue bonus on a call
     idx = np.arange(n)
-    p_pos = response_probs(sc.response, 0.15, segment=np.zeros(n, int), live=1, recall=st.r)[0]
+    p_pos = response_probs(
+        sc.response, 0.15, segment=np.zeros(n, int), live=1, recall=st.r,
+        acquainted=st.traits.acquainted,
+    )[0]  # fmt: skip
     u = np.linspace(0, 1, n, endpoint=False) * p_pos  # every response positive
     code = engage(
         sc, st, obs, idx, 7, channel=np.zeros(n, int), flags=np.zeros(n, int), live=1,
