@@ -71,6 +71,7 @@ def record(name: str, folder: Path) -> dict[str, Any]:
         "fit": {
             str(r.target): {
                 "observed": float(r.observed),
+                **({"bound": r.bound} if isinstance(getattr(r, "bound", None), str) else {}),
                 "simulated": round(float(r.simulated), 4),
                 "z": round(float(r.z), 2),
             }

@@ -89,10 +89,15 @@ def clipped_base(problem: CalibrationProblem) -> dict[str, float]:
 
 
 def auto_prospects(problem: CalibrationProblem, pilot: Outcome) -> int:
-    """Prospects for the simulation's SE to be at most ``SIM_TO_OBSERVED`` of the observed."""
+    """Prospects for the simulation's SE to be at most ``SIM_TO_OBSERVED`` of the observed (a
+    bound has no SE of its own: it does not set the size)."""
     worst = max(
-        (t.scaled(value, sigma)[1] / (SIM_TO_OBSERVED * t.scaled_observed[1])) ** 2
-        for t, value, sigma in zip(problem.targets, pilot.values, pilot.ses, strict=True)
+        (
+            (t.scaled(value, sigma)[1] / (SIM_TO_OBSERVED * t.scaled_observed[1])) ** 2
+            for t, value, sigma in zip(problem.targets, pilot.values, pilot.ses, strict=True)
+            if t.bound is None
+        ),
+        default=1.0,
     )
     n = math.ceil(PILOT_PROSPECTS * worst / 1024) * 1024
     return int(min(max(n, MIN_PROSPECTS), MAX_PROSPECTS))

@@ -36,8 +36,15 @@ def fit_chart(fit: pd.DataFrame) -> Figure:
     axes = fig.subplots(n, 1, squeeze=False)[:, 0]
     for ax, row in zip(axes, records(fit), strict=True):
         obs, se = float(row["observed"]), float(row["observed_se"])
-        ax.errorbar([obs], [1], xerr=[[1.96 * se], [1.96 * se]], fmt="o", color=BLUE,
-                    capsize=4, label="observed (95%)")  # fmt: skip
+        bound = str(row.get("bound") or "")
+        if bound in ("at_most", "at_least"):
+            arrow = "<" if bound == "at_most" else ">"
+            ax.plot([obs], [1], marker=arrow, color=BLUE, linestyle="none",
+                    label="bound (the fact's side)")  # fmt: skip
+            ax.axvline(obs, color=BLUE, linestyle="--", linewidth=1)
+        else:
+            ax.errorbar([obs], [1], xerr=[[1.96 * se], [1.96 * se]], fmt="o", color=BLUE,
+                        capsize=4, label="observed (95%)")  # fmt: skip
         sim = float(row["simulated"])
         low, high = float(row["sim_ci_low"]), float(row["sim_ci_high"])
         if math.isfinite(low):
@@ -47,8 +54,9 @@ def fit_chart(fit: pd.DataFrame) -> Figure:
         elif math.isfinite(sim):
             ax.plot([sim], [0], "s", color=ORANGE, label="simulated")
         colour = VERMILLION if row["note"] else "black"
-        ax.set_title(f"{row['target']} ({row['strategy']}): z = {row['z']:+.1f}", fontsize=10,
-                     loc="left", color=colour)  # fmt: skip
+        fact = f", {bound.replace('_', ' ')} {obs:g}" if bound else ""
+        ax.set_title(f"{row['target']} ({row['strategy']}{fact}): z = {row['z']:+.1f}",
+                     fontsize=10, loc="left", color=colour)  # fmt: skip
         ax.set_yticks([0, 1], ["simulated", "observed"])
         ax.set_ylim(-0.7, 1.7)
         ax.grid(axis="x", color=GREY, alpha=0.4)

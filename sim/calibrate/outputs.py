@@ -6,8 +6,9 @@ Written into the output folder, each to a temporary name and renamed into place:
   **median**, complete and loadable by ``followup run``;
 - ``fit.csv``: ``FIT_COLUMNS``: per target the observed value and its SE, the simulated value
   at the calibrated parameters and its SE, the 90% interval of the simulated value over the
-  posterior sample, the z-score and a note when the fit cannot reach the target
-  (``|z| > UNREACHED_Z``);
+  posterior sample, the z-score, a note when the fit cannot reach the target
+  (``|z| > UNREACHED_Z``) and ``bound`` (``at_most`` or ``at_least`` when the target is an
+  inequality: ``observed`` is then the bound, its SE 0 and z 0 on the bound's side);
 - ``parameters.csv``: per free parameter its prior, the posterior median, mean, 90% interval
   and the point fit;
 - ``posterior.parquet``: the posterior sample: a column per free parameter (its path) and
@@ -47,7 +48,7 @@ from sim.results.manifest import git_commit, library_versions, package_version, 
 
 FIT_COLUMNS = [
     "target", "observed", "observed_se", "simulated", "sim_ci_low", "sim_ci_high", "z",
-    "sim_se", "statistic", "strategy", "note",
+    "sim_se", "statistic", "strategy", "note", "bound",
 ]  # fmt: skip
 PARAMETER_COLUMNS = [
     "parameter", "prior", "low", "high", "median", "mean", "ci_low", "ci_high", "point_fit",
@@ -85,13 +86,14 @@ def fit_table(cal: Calibration) -> pd.DataFrame:
             note = "the calibrated scenario cannot produce this statistic"
         elif abs(z[i]) > UNREACHED_Z:
             side = "above" if z[i] > 0 else "below"
-            note = (f"not reached: the fit stays {abs(z[i]):.1f} SE {side} the observed value "
+            what = "its bound" if t.bound else "the observed value"
+            note = (f"not reached: the fit stays {abs(z[i]):.1f} SE {side} {what} "
                     "within the free parameters' bounds")  # fmt: skip
         rows.append({
             "target": t.label, "observed": t.observed, "observed_se": t.se,
             "simulated": cal.final.values[i], "sim_ci_low": low, "sim_ci_high": high,
             "z": float(z[i]), "sim_se": cal.final.ses[i], "statistic": t.statistic,
-            "strategy": t.strategy, "note": note,
+            "strategy": t.strategy, "note": note, "bound": t.bound or "",
         })  # fmt: skip
     return pd.DataFrame(rows, columns=FIT_COLUMNS)
 

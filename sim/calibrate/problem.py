@@ -64,6 +64,9 @@ class Target:
     log_se: float | None = None
     """A contrast's standard error on the log scale, where it is compared (None: not a
     contrast, compared as it is)."""
+    bound: str | None = None
+    """``at_most`` or ``at_least``: the fact is an inequality, ``observed`` its bound (``se``
+    0); None: a value with its standard error."""
 
     @property
     def unit(self) -> str:
@@ -307,11 +310,12 @@ def _targets(spec: TargetsFile, names: list[str], versus: list[str | None]) -> l
                 t.args,
                 names[i],
                 t.value,
-                t.standard_error(unit),
+                0.0 if t.bound else t.standard_error(unit),
                 f"targets.{i}",
                 pair,
                 t.contrast,
-                t.log_standard_error() if t.versus is not None else None,
+                (0.0 if t.bound else t.log_standard_error()) if t.versus is not None else None,
+                t.bound,
             )
         )
     seen: dict[str, int] = {}

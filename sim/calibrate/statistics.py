@@ -260,6 +260,14 @@ def replied_share(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Es
     return share(int(np.isin(ids, list(who)).sum()), len(ids))
 
 
+def first_reply_share(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
+    """Prospects whose first reply came at their k-th touch, per prospect."""
+    assert a.attempt is not None
+    hit = replied(touches, a.response)
+    first = touches.loc[hit, ["prospect", "attempt"]].groupby("prospect")["attempt"].min()
+    return share(int((first.to_numpy() == a.attempt).sum()), len(prospects))
+
+
 def booked_by_attempt(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
     """Prospects whose meeting the k-th touch booked (not an inbound call), per prospect."""
     assert a.attempt is not None
@@ -381,6 +389,15 @@ register(Statistic(
     "the reply rate of a whole sequence.",
     "share", replied_share, takes=("response",), defaults={"response": "any"},
     levers=(EMAIL_LOAD, B_POS, B_NO),
+))  # fmt: skip
+register(Statistic(
+    "first_reply_share",
+    "Prospects whose first reply (any reply, positive, or negative) came at their N-th touch "
+    "(`attempt` N), per prospect: what the N-th step of a sequence that stops at a reply "
+    "added to its reply share (a ratio of two attempts' shares, `versus`, is the diminishing "
+    "returns of follow-ups).",
+    "share", first_reply_share, takes=("attempt", "response"), needs=("attempt",),
+    defaults={"response": "any"}, levers=(EMAIL_LOAD, B_POS, B_NO),
 ))  # fmt: skip
 register(Statistic(
     "booked_by_attempt",

@@ -131,6 +131,9 @@ class TargetSpec(Precision):
     hour: int | None = Field(default=None, ge=0, le=23)
     versus: Versus | None = None
     contrast: Contrast = "ratio"
+    bound: Literal["at_most", "at_least"] | None = None
+    """A fact that is an inequality ("later follow-ups add less each": a ratio at most 0.95):
+    ``value`` is the bound, and the target has no precision of its own (no n, se or band)."""
 
     @field_validator("statistic")
     @classmethod
@@ -155,8 +158,15 @@ class TargetSpec(Precision):
                 raise ValueError("n gives the precision of a share; give se or band for a contrast")
         else:
             check_value(self.statistic, self.value)
+        if self.bound is not None:
+            if self.has_precision:
+                raise ValueError(
+                    f"a bound ({self.bound}) is the published fact itself, not a measurement: "
+                    "give no n, se or band"
+                )
+            return self
         if not self.has_precision:
-            raise ValueError("needs its precision: give n, se or band")
+            raise ValueError("needs its precision: give n, se or band (or a bound)")
         if self.n is not None and stat.unit != "share":
             raise ValueError(f"n gives the precision of a share; give se or band for {stat.name}")
         return self

@@ -124,7 +124,9 @@ def summary_lines(result: Calibration) -> list[str]:
     ]
     rows = [["target", "observed", "+-SE", "simulated", "90% over posterior", "z", ""]]
     for r in records(fit):
-        rows.append([str(r["target"]), _fmt(r["observed"]), _fmt(r["observed_se"]),
+        bound = {"at_most": "<= ", "at_least": ">= "}.get(str(r.get("bound") or ""), "")
+        rows.append([str(r["target"]), bound + _fmt(r["observed"]),
+                     "bound" if bound else _fmt(r["observed_se"]),
                      _fmt(r["simulated"]), f"[{_fmt(r['sim_ci_low'])}, {_fmt(r['sim_ci_high'])}]",
                      f"{r['z']:+.2f}", "NOT REACHED" if r["note"] else ""])  # fmt: skip
     lines += text_table(rows)

@@ -317,6 +317,7 @@ def response_probs(
     habituation_count: ArrayLike = 0,
     interest: ArrayLike = 0,
     acquainted: ArrayLike = 0,
+    propensity: ArrayLike = 0,
 ) -> tuple[Array, Array, Array]:
     """(P(positive), P(no), P(not now)) of the multinomial logit over {positive, no, not now,
     no decision}.
@@ -327,6 +328,7 @@ def response_probs(
     ``w_settle``). ``interest``: a further logit term on positive (a fresh inquiry).
     ``acquainted``: the prospect has talked with the rep before, so no decision is rarer
     (``w_acquainted``: an answer is owed to a known sender, whatever it says).
+    ``propensity``: the prospect's own offset on answering at all (``population.responsiveness``).
     """
     seg = np.asarray(segment, dtype=int)
     b_pos = np.array([resp.b_pos.buyer, resp.b_pos.info_seeker, resp.b_pos.non_fit])[seg]
@@ -354,7 +356,11 @@ def response_probs(
         log_odds_no = np.log(q) - np.log1p(-q)
     eta_no = b_no + log_odds_no + resp.w_breakup_no * np.asarray(breakup)
     eta_not_now = b_not_now + resp.w_live_not_now * lv
-    eta_ignore = -resp.w_settle * lv - resp.w_acquainted * np.asarray(acquainted, dtype=float)
+    eta_ignore = (
+        -resp.w_settle * lv
+        - resp.w_acquainted * np.asarray(acquainted, dtype=float)
+        - np.asarray(propensity, dtype=float)
+    )
     top = np.maximum(np.maximum(np.maximum(eta_pos, eta_no), eta_not_now), eta_ignore)
     e_pos = np.exp(eta_pos - top)
     e_no = np.exp(eta_no - top)

@@ -265,6 +265,7 @@ def engage(
         habituation_count=st.habituation_count(tpl, idx),
         interest=interest,
         acquainted=st.traits.acquainted[idx],
+        propensity=st.traits.propensity[idx],
     )
     code = choose_response(u, p_pos, p_no, p_not_now)
     lost = st.status[idx] == Status.bought_elsewhere

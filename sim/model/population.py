@@ -48,6 +48,9 @@ class Traits:
     known0: B
     acquainted: B
     """Has talked with the rep before (a warm list): a known sender, owed an answer."""
+    propensity: F
+    """The prospect's own offset on the logit of answering (``responsiveness`` x a standard
+    normal, so a prospect keeps their rank across values of the spread)."""
     u_win: F
     """Uniform per prospect: a meeting is won when it is below ``p_win`` (same under every
     strategy, so strategies are compared on the same would-be customers)."""
@@ -162,6 +165,7 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
     recall0 = np.maximum(pop.initial_recall.sample(rng("recall0"), n), 0.0)
     known0 = rng("known0").random(n) < pop.number_known
     acquainted = rng("acquainted").random(n) < pop.acquainted
+    propensity = pop.responsiveness * rng("propensity").standard_normal(n)
     return Traits(
         segment=segment,
         load=load,
@@ -174,6 +178,7 @@ def draw_traits_block(scenario: Scenario, seed: int, block: int) -> Traits:
         recall0=recall0,
         known0=known0,
         acquainted=acquainted,
+        propensity=propensity,
         u_win=rng("win").random(n),
         u_withhold=rng("withhold").random(n),
         arrival_minute=_arrival_minutes(scenario, rng("arrival_minute"), n),

@@ -273,6 +273,10 @@ class Population(Params):
     """Share of prospects who have talked with you before (``MODEL.md``: the baseline's warm
     list, gone silent after a conversation): a known sender, whose messages are owed an
     answer (``response.w_acquainted``). 0 on a cold list and on fresh inquiries."""
+    responsiveness: float = Field(default=0.0, ge=0, le=5)
+    """How much prospects differ in their readiness to answer at all: the standard deviation of
+    a prospect's own offset on the logit of answering (any answer against no decision), drawn
+    once per prospect. Some people answer most messages, others almost none."""
 
     @model_validator(mode="after")
     def _in_office_by_weekday(self) -> Population:

@@ -71,6 +71,7 @@ for _trait, _what in {
     "recall0": "recall on day 0",
     "known0": "whether the rep's number is known on day 0",
     "acquainted": "whether the prospect has talked with the rep before",
+    "propensity": "the prospect's own readiness to answer (a standard normal)",
     "win": "uniform deciding whether a buyer's meeting is won",
     "withhold": "uniform deciding whether an info seeker denied information meets",
     "arrival_minute": "minute of the arrival day a lead inquires (leads.arrival_hours)",

@@ -192,6 +192,32 @@ def test_whole_sequence_replies_and_meetings_booked_by_a_touch() -> None:
     assert compute("booked_by_attempt", p, LOG, attempt=2).value == pytest.approx(1 / 4)
 
 
+def test_first_replies_by_attempt() -> None:
+    p = prospects([{}] * 4)
+    # prospect 2 answers its first touch (the voicemail), 0 and 1 their second, 3 never
+    assert compute("first_reply_share", p, LOG, attempt=1).value == pytest.approx(1 / 4)
+    assert compute("first_reply_share", p, LOG, attempt=2).value == pytest.approx(2 / 4)
+    assert compute("first_reply_share", p, LOG, attempt=3).value == 0.0
+    assert compute("first_reply_share", p, LOG, attempt=2, response="positive").value == 1 / 4
+    assert compute("first_reply_share", p, LOG, attempt=2).n == 4
+
+
+def test_first_replies_of_a_sequence_are_what_each_step_adds() -> None:
+    """On a sequence that stops at a reply, the prospects whose first reply came at step k are
+    exactly the k-step sequence's repliers less the (k-1)-step one's (the same prospects and
+    draws under common random numbers): the increments of the follow-up fact."""
+    sc = load_scenario("cold-outbound")
+    names = ["opener-only", "opener-plus-1", "opener-plus-2", "opener-plus-3"]
+    run = simulate(sc, names, prospects=3000, seed=11, engine="vector")
+    by = {name: (run.prospects[run.prospects["strategy"] == name],
+                 run.touches[run.touches["strategy"] == name]) for name in names}  # fmt: skip
+    shares = [compute("replied_share", *by[name]).value for name in names]
+    full = by["opener-plus-3"]
+    added = [compute("first_reply_share", *full, attempt=k).value for k in range(1, 5)]
+    np.testing.assert_allclose(np.cumsum(added), shares, atol=1e-12)
+    assert shares[0] > 0 and all(a > 0 for a in added)
+
+
 def test_a_dial_qualifies_only_by_its_own_live_conversation() -> None:
     """``qualify_rate_per_dial``: a call counts when it was picked up and the meeting was booked
     by that very touch; a meeting its voicemail prompted, a meeting booked by a later touch or

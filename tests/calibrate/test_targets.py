@@ -261,6 +261,53 @@ def test_a_contrast_is_compared_in_logs(tmp_path: Path) -> None:
     assert not math.isfinite(z_scores(problem.targets, outcome(0.0, 0.0))[0])
 
 
+def test_a_bound_is_zero_inside_and_a_normal_tail_outside(tmp_path: Path) -> None:
+    """A fact that is an inequality ("at most 0.95"): z is 0 on the bound's side and the
+    distance in the simulation's SEs beyond it (a contrast's in logs); the log-likelihood is
+    log Phi of the signed distance (closed form), with no Gaussian normalisation."""
+    from scipy.stats import norm
+
+    from sim.calibrate.objective import distance, log_likelihood, z_scores
+    from sim.calibrate.store import Outcome
+
+    problem = load_problem(write(tmp_path, {
+        "scenario": "cold-outbound", "strategy": "opener-plus-3",
+        "free": {"response.b_pos.all": {"low": -6, "high": 1}},
+        "targets": [
+            {"statistic": "first_reply_share", "attempt": 3, "versus": {"attempt": 2},
+             "bound": "at_most", "value": 0.95},
+            {"statistic": "first_reply_share", "attempt": 2, "bound": "at_least", "value": 0.01},
+        ],
+    }))  # fmt: skip
+    ratio, floor = problem.targets
+    assert (ratio.bound, ratio.se, ratio.log_se) == ("at_most", 0.0, 0.0)
+    assert (floor.bound, floor.se, floor.log_se) == ("at_least", 0.0, None)
+
+    def outcome(r: float, r_se: float, f: float, f_se: float) -> Outcome:
+        return Outcome("k", (r, f), (r_se, f_se), (1000, 1000), None, 0.0)
+
+    inside = outcome(0.8, 0.08, 0.02, 0.002)
+    assert z_scores(problem.targets, inside).tolist() == [0.0, 0.0]
+    assert distance(problem.targets, inside) == 0.0
+    expected = norm.logcdf(math.log(0.95 / 0.8) / 0.1) + norm.logcdf(0.01 / 0.002)
+    assert log_likelihood(problem.targets, inside) == pytest.approx(expected)
+    outside = outcome(1.0, 0.05, 0.005, 0.001)
+    z = z_scores(problem.targets, outside)
+    assert z[0] == pytest.approx(math.log(1 / 0.95) / 0.05) and z[1] == pytest.approx(-5.0)
+    expected = norm.logcdf(-math.log(1 / 0.95) / 0.05) + norm.logcdf(-5.0)
+    assert log_likelihood(problem.targets, outside) == pytest.approx(expected)
+
+
+def test_a_bound_takes_no_precision(tmp_path: Path) -> None:
+    target = {"statistic": "first_reply_share", "attempt": 2, "bound": "at_most",
+              "value": 0.05, "n": 300}  # fmt: skip
+    path = write(tmp_path, {"scenario": "cold-outbound", "strategy": "opener-plus-3",
+                            "targets": [target]})  # fmt: skip
+    with pytest.raises(ScenarioError) as info:
+        load_problem(path)
+    assert "a bound (at_most) is the published fact itself, not a measurement" in str(info.value)
+
+
 BAD_CONTRASTS = [
     ({"versus": {"weekday": "sun"}}, "targets.0.versus.weekday = 'sun'"),
     ({"versus": {"strategy": "hopeful"}}, "targets.0.versus.strategy = 'hopeful': unknown"),
@@ -341,3 +388,11 @@ def test_bad_set_paths_and_values(tmp_path: Path, fixed: dict[str, object], mess
     with pytest.raises(ScenarioError) as info:
         load_problem(path)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("path", sorted(TARGETS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_targets_file_loads(path: Path) -> None:
+    """Each targets file in scenarios/targets/ resolves against its scenario (strategies, free
+    parameters at their bounds, targets)."""
+    problem = load_problem(path)
+    assert problem.targets and problem.space.dims

@@ -80,6 +80,30 @@ def test_acquaintance_is_drawn_at_its_share_on_its_own_stream() -> None:
     np.testing.assert_array_equal(a.known0, b.known0)
 
 
+def test_a_prospects_own_readiness_to_answer() -> None:
+    """``population.responsiveness`` is the sd of a prospect's offset on answering: drawn at
+    that sd (within 4 SE), the same standard normal whatever the sd (a prospect keeps their
+    rank), and in the logit it acts as ``acquainted`` does, with the prospect's own weight."""
+    n = 40_000
+    base = Scenario()
+
+    def with_sd(sd: float) -> Scenario:
+        pop = base.population.model_copy(update={"responsiveness": sd})
+        return base.model_copy(update={"population": pop})
+
+    assert not draw_traits(base, 3, 0, n).propensity.any()
+    one, two = (draw_traits(with_sd(sd), 3, 0, n).propensity for sd in (1.0, 2.0))
+    assert abs(one.std() - 1.0) < 4 / np.sqrt(2 * n) and abs(one.mean()) < 4 / np.sqrt(n)
+    np.testing.assert_allclose(two, 2 * one)
+    resp = base.response.model_copy(update={"w_acquainted": 1.3})
+    seg = np.zeros(3, int)
+    np.testing.assert_allclose(
+        response_probs(resp, 0.15, segment=seg, propensity=np.array([1.3, 0.0, -0.4])),
+        response_probs(resp, 0.15, segment=seg, acquainted=np.array([1, 0, 0]),
+                       propensity=np.array([0.0, 0.0, -0.4])),
+    )  # fmt: skip
+
+
 def test_one_uniform_picks_the_outcome_in_order() -> None:
     u = np.array([0.05, 0.15, 0.35, 0.95])
     codes = choose_response(u, np.full(4, 0.1), np.full(4, 0.2), np.full(4, 0.3))
