@@ -65,8 +65,11 @@ def z_scores(targets: Sequence[Target], outcome: Outcome) -> NDArray[np.float64]
     at_most, at_least = _bounds(targets)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (m - observed) / np.sqrt(s**2 + np.nan_to_num(sigma) ** 2)
-    z = np.where(at_most & ~(m > observed), 0.0, z)
-    z = np.where(at_least & ~(m < observed), 0.0, z)
+    # a contrast of 0 has no log (m is NaN): below any bound, so inside an upper one and
+    # infinitely far outside a lower one
+    below = np.isnan(m)
+    z = np.where(at_most & (below | ~(m > observed)), 0.0, z)
+    z = np.where(at_least & below, -np.inf, np.where(at_least & ~(m < observed), 0.0, z))
     return np.where(defined, z, np.nan)
 
 

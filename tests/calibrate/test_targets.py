@@ -296,6 +296,10 @@ def test_a_bound_is_zero_inside_and_a_normal_tail_outside(tmp_path: Path) -> Non
     assert z[0] == pytest.approx(math.log(1 / 0.95) / 0.05) and z[1] == pytest.approx(-5.0)
     expected = norm.logcdf(-math.log(1 / 0.95) / 0.05) + norm.logcdf(-5.0)
     assert log_likelihood(problem.targets, outside) == pytest.approx(expected)
+    # a ratio of 0 (no replies at the later step) keeps an upper bound
+    none = outcome(0.0, 0.0, 0.02, 0.002)
+    assert z_scores(problem.targets, none)[0] == 0.0
+    assert math.isfinite(log_likelihood(problem.targets, none))
 
 
 def test_a_bound_takes_no_precision(tmp_path: Path) -> None:
