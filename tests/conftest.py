@@ -48,7 +48,8 @@ ZERO_WEIGHTS = {
 def quiet_patch(p_positive: float = 0.2) -> dict[str, Any]:
     """Loads, annoyance, urgency dynamics, away periods, priming and habituation switched off;
     every engaged prospect replies positively with chance ``p_positive``, never says no or "not
-    now", and a live conversation is like a read (no push to a decision)."""
+    now", and a live conversation is like a read (no push to a decision); a known sender is
+    owed nothing more than a stranger, and every prospect is as ready to answer as any."""
     b = logit(p_positive)
     const0 = {"kind": "constant", "value": 0.0}
     return {
@@ -72,6 +73,7 @@ def quiet_patch(p_positive: float = 0.2) -> dict[str, Any]:
             "b_not_now": {"buyer": -20.0, "info_seeker": -20.0, "non_fit": -20.0},
             "w_live_not_now": 0.0,
             "w_settle": 0.0,
+            "w_acquainted": 0.0,
             **ZERO_WEIGHTS,
         },
     }

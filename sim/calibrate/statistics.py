@@ -261,16 +261,12 @@ def replied_share(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Es
 
 
 def first_reply_share(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
-    """Prospects whose first reply came at their k-th touch, per prospect."""
-    assert a.attempt is not None
-    hit = replied(touches, a.response)
-    first = touches.loc[hit, ["prospect", "attempt"]].groupby("prospect")["attempt"].min()
+    first = touches.loc[replied(touches, a.response)].groupby("prospect")["attempt"].min()
     return share(int((first.to_numpy() == a.attempt).sum()), len(prospects))
 
 
 def booked_by_attempt(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
     """Prospects whose meeting the k-th touch booked (not an inbound call), per prospect."""
-    assert a.attempt is not None
     booked = _flag(prospects, "meeting") & ~_flag(prospects, "inbound")
     at = prospects["meeting_attempt"].to_numpy(dtype=float)
     return share(int((booked & (at == a.attempt)).sum()), len(prospects))
@@ -392,10 +388,8 @@ register(Statistic(
 ))  # fmt: skip
 register(Statistic(
     "first_reply_share",
-    "Prospects whose first reply (any reply, positive, or negative) came at their N-th touch "
-    "(`attempt` N), per prospect: what the N-th step of a sequence that stops at a reply "
-    "added to its reply share (a ratio of two attempts' shares, `versus`, is the diminishing "
-    "returns of follow-ups).",
+    "Prospects whose first reply (as for `reply_rate`) came at their N-th touch (`attempt` N), "
+    "per prospect: what step N of a sequence that stops at a reply added to its reply share.",
     "share", first_reply_share, takes=("attempt", "response"), needs=("attempt",),
     defaults={"response": "any"}, levers=(EMAIL_LOAD, B_POS, B_NO),
 ))  # fmt: skip
