@@ -9,7 +9,10 @@ scenario's rules true:
   seekers); their ratio is kept and ``non_fit`` takes the rest, so the shares add up to 1;
 - ``response.b_pos.all`` and ``response.b_no.all``: the buyers' intercept of the positive (or
   the no) reply, with info seekers and non-fits moved by the same amount (their distance to the
-  buyers is kept), so one number sets the level of replies across segments.
+  buyers is kept), so one number sets the level of replies across segments;
+- ``habituation``: habituation to a repeated message, ``salience.habituation`` and
+  ``response.w_habituation`` set to one number (MODEL.md: each repeat lowers the template's
+  salience and its reply logit "by the same").
 
 Compound values are absolute (setting ``response.b_pos.all`` to -1 on the calibrated scenario
 or on its base gives the same scenario), so posterior draws can be applied to either.
@@ -128,6 +131,19 @@ def _intercepts(block: str) -> Compound:
     )
 
 
+HABITUATION = "habituation"
+"""The compound parameter of habituation to a repeated message (below)."""
+
+
+def _read_habituation(data: dict[str, Any]) -> float:
+    return float(data["salience"]["habituation"])
+
+
+def _write_habituation(data: dict[str, Any], value: float) -> None:
+    data["salience"]["habituation"] = value
+    data["response"]["w_habituation"] = value
+
+
 COMPOUND: dict[str, Compound] = {
     FIT: Compound(
         "the share of the list that fits (buyers plus info seekers, their ratio kept; "
@@ -138,6 +154,12 @@ COMPOUND: dict[str, Compound] = {
     B_POS: _intercepts("b_pos"),
     B_NO: _intercepts("b_no"),
     "response.b_not_now.all": _intercepts("b_not_now"),
+    HABITUATION: Compound(
+        "habituation to a repeated message: salience.habituation and response.w_habituation, "
+        "one number (each read of a template lowers both by it)",
+        _read_habituation,
+        _write_habituation,
+    ),
 }
 
 

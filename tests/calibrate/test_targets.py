@@ -194,6 +194,10 @@ def test_compound_parameters_keep_the_scenario_valid() -> None:
     assert b["non_fit"] - b["buyer"] == pytest.approx(old["non_fit"] - old["buyer"])
     # absolute, not relative: applying twice changes nothing more
     assert apply_values(moved, {"response.b_pos.all": -3.0}) == moved
+    # habituation: one number for the salience and the reply logit (MODEL.md: "by the same")
+    habit = apply_values(base, {"habituation": 0.12})
+    assert habit["salience"]["habituation"] == habit["response"]["w_habituation"] == 0.12
+    assert scenario_from_dict(habit).salience.habituation == 0.12
     for name, compound in COMPOUND.items():
         value = compound.read(base)
         assert math.isfinite(value), name
