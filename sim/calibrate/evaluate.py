@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.random import SeedSequence
 
 from sim.calibrate.problem import CalibrationProblem, Target
@@ -58,6 +59,12 @@ class TargetRef:
     versus: tuple[str, dict[str, Any]] | None = None
     """A contrast's other side (strategy, arguments); None for a plain target."""
     contrast: str = "ratio"
+    part: int = 0
+    """The scenario it runs on: 0 the job's, ``i`` the ``i``-th of its ``others``."""
+
+
+Part = tuple[dict[str, Any], tuple[str, ...]]
+"""Another scenario of a job, with the strategies to run on it."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ class Job:
     targets: tuple[TargetRef, ...]
     prospects: int
     seed: int
+    others: tuple[Part, ...] = ()
 
 
 def refs(targets: Sequence[Target]) -> tuple[TargetRef, ...]:
@@ -78,7 +86,7 @@ def refs(targets: Sequence[Target]) -> tuple[TargetRef, ...]:
 
 def _ref(t: Target) -> TargetRef:
     versus = None if t.versus is None else (t.versus[0], t.versus[1].given())
-    return TargetRef(t.statistic, t.args.given(), t.strategy, versus, t.contrast)
+    return TargetRef(t.statistic, t.args.given(), t.strategy, versus, t.contrast, t.part)
 
 
 def contrast(a: Estimate, b: Estimate, kind: str) -> Estimate:
@@ -108,12 +116,19 @@ def make_job(
     targets: tuple[TargetRef, ...],
     prospects: int,
     seed: int,
+    others: tuple[Part, ...] = (),
 ) -> Job:
-    identity = {
+    identity: dict[str, Any] = {
         "scenario": scenario,
         "strategies": list(strategies),
         "targets": [
-            [t.statistic, t.args, t.strategy, *([[*t.versus, t.contrast]] if t.versus else [])]
+            [
+                t.statistic,
+                t.args,
+                t.strategy,
+                *([[*t.versus, t.contrast]] if t.versus else []),
+                *([t.part] if t.part else []),
+            ]
             for t in targets
         ],
         "prospects": prospects,
@@ -121,8 +136,12 @@ def make_job(
         "engine": ENGINE,
         "version": package_version(),
     }
+    if others:  # a job of one scenario keeps the key it had before other scenarios existed
+        identity["others"] = [
+            {"scenario": data, "strategies": list(names)} for data, names in others
+        ]
     key = hashlib.sha256(canonical(identity).encode("utf-8")).hexdigest()
-    return Job(key, scenario, tuple(strategies), targets, prospects, seed)
+    return Job(key, scenario, tuple(strategies), targets, prospects, seed, others)
 
 
 def run_job(job: Job) -> Outcome:
@@ -131,34 +150,45 @@ def run_job(job: Job) -> Outcome:
     validate gives an outcome with its error and no values."""
     start = time.perf_counter()
     n = len(job.targets)
-    try:
-        scenario = scenario_from_dict(job.scenario, "<candidate>")
-    except ScenarioError as exc:
-        nan = (math.nan,) * n
-        return Outcome(job.key, nan, nan, (0,) * n, exc.lines()[0], time.perf_counter() - start)
-    result = simulate(
-        scenario, list(job.strategies), prospects=job.prospects, seed=job.seed, engine=ENGINE,
-        workers=1, touch_log=True,
-    )  # fmt: skip
-    by_strategy = {
-        name: (
-            result.prospects[(result.prospects["strategy"] == name).to_numpy()],
-            result.touches[(result.touches["strategy"] == name).to_numpy()],
-        )
-        for name in job.strategies
-    }
+    tables: dict[tuple[int, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+    for part, (data, names) in enumerate(((job.scenario, job.strategies), *job.others)):
+        try:
+            scenario = scenario_from_dict(data, "<candidate>")
+        except ScenarioError as exc:
+            nan = (math.nan,) * n
+            why = exc.lines()[0] if not part else f"{data.get('name')}: {exc.lines()[0]}"
+            return Outcome(job.key, nan, nan, (0,) * n, why, time.perf_counter() - start)
+        if names:  # every target may be on other scenarios
+            tables.update(_tables(scenario, names, job, part))
     values, ses, ns = [], [], []
     for t in job.targets:
         statistic = CATALOGUE[t.statistic]
-        est = statistic(*by_strategy[t.strategy], Args(**t.args))
+        est = statistic(*tables[t.part, t.strategy], Args(**t.args))
         if t.versus is not None:
-            other = statistic(*by_strategy[t.versus[0]], Args(**t.versus[1]))
+            other = statistic(*tables[t.part, t.versus[0]], Args(**t.versus[1]))
             est = contrast(est, other, t.contrast)
         values.append(est.value)
         ses.append(est.se)
         ns.append(est.n)
     return Outcome(job.key, tuple(values), tuple(ses), tuple(ns), None,
                    time.perf_counter() - start)  # fmt: skip
+
+
+def _tables(
+    scenario: Any, names: tuple[str, ...], job: Job, part: int
+) -> dict[tuple[int, str], tuple[pd.DataFrame, pd.DataFrame]]:
+    """Each strategy's prospects and touches, simulated on ``scenario``."""
+    result = simulate(
+        scenario, list(names), prospects=job.prospects, seed=job.seed, engine=ENGINE,
+        workers=1, touch_log=True,
+    )  # fmt: skip
+    return {
+        (part, name): (
+            result.prospects[(result.prospects["strategy"] == name).to_numpy()],
+            result.touches[(result.touches["strategy"] == name).to_numpy()],
+        )
+        for name in names
+    }
 
 
 class Evaluator:
@@ -184,7 +214,8 @@ class Evaluator:
 
     def job(self, values: dict[str, float], prospects: int) -> Job:
         data = self.problem.space.scenario_data(values)
-        return make_job(data, self.problem.strategies, self.refs, prospects, self.seed)
+        others = self.problem.other_parts(values)
+        return make_job(data, self.problem.strategies, self.refs, prospects, self.seed, others)
 
     def lookup(self, values: dict[str, float], prospects: int) -> Outcome | None:
         return self.store.get(self.job(values, prospects).key)

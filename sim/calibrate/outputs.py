@@ -8,7 +8,8 @@ Written into the output folder, each to a temporary name and renamed into place:
   at the calibrated parameters and its SE, the 90% interval of the simulated value over the
   posterior sample, the z-score, a note when the fit cannot reach the target
   (``|z| > UNREACHED_Z``) and ``bound`` (``at_most`` or ``at_least`` when the target is an
-  inequality: ``observed`` is then the bound, its SE 0 and z 0 on the bound's side);
+  inequality: ``observed`` is then the bound, its SE 0 and z 0 on the bound's side) and
+  ``scenario`` (the scenario the target was observed on: the file's, or the target's own);
 - ``parameters.csv``: per free parameter its prior, the posterior median, mean, 90% interval
   and the point fit;
 - ``posterior.parquet``: the posterior sample: a column per free parameter (its path) and
@@ -48,7 +49,7 @@ from sim.results.manifest import git_commit, library_versions, package_version, 
 
 FIT_COLUMNS = [
     "target", "observed", "observed_se", "simulated", "sim_ci_low", "sim_ci_high", "z",
-    "sim_se", "statistic", "strategy", "note", "bound",
+    "sim_se", "statistic", "strategy", "note", "bound", "scenario",
 ]  # fmt: skip
 PARAMETER_COLUMNS = [
     "parameter", "prior", "low", "high", "median", "mean", "ci_low", "ci_high", "point_fit",
@@ -94,6 +95,7 @@ def fit_table(cal: Calibration) -> pd.DataFrame:
             "simulated": cal.final.values[i], "sim_ci_low": low, "sim_ci_high": high,
             "z": float(z[i]), "sim_se": cal.final.ses[i], "statistic": t.statistic,
             "strategy": t.strategy, "note": note, "bound": t.bound or "",
+            "scenario": cal.problem.scenario_of(t),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=FIT_COLUMNS)
 

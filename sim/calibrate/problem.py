@@ -67,6 +67,9 @@ class Target:
     bound: str | None = None
     """``at_most`` or ``at_least``: the fact is an inequality, ``observed`` its bound (``se``
     0); None: a value with its standard error."""
+    part: int = 0
+    """The scenario it is observed on: 0 the file's, ``i`` the ``i``-th of the problem's
+    ``others`` (a target with its own ``scenario``)."""
 
     @property
     def unit(self) -> str:
@@ -91,6 +94,16 @@ class Target:
 
 
 @dataclass(frozen=True)
+class OtherScenario:
+    """A scenario some targets are observed on besides the file's (their ``scenario``): the
+    free parameters are set on it as on the file's."""
+
+    name: str
+    """As the targets file gives it."""
+    base: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class CalibrationProblem:
     """Everything a calibration needs from its file."""
 
@@ -103,11 +116,30 @@ class CalibrationProblem:
     budget: int | None
     defaulted_free: bool
     """True when the free parameters are the default set (the file has no ``free``)."""
+    others: tuple[OtherScenario, ...] = ()
 
     @property
     def strategies(self) -> list[str]:
-        both = [(t.strategy, *([t.versus[0]] if t.versus else [])) for t in self.targets]
+        """The strategies run on the file's scenario."""
+        return self.strategies_on(0)
+
+    def strategies_on(self, part: int) -> list[str]:
+        mine = [t for t in self.targets if t.part == part]
+        both = [(t.strategy, *([t.versus[0]] if t.versus else [])) for t in mine]
         return list(dict.fromkeys(name for pair in both for name in pair))
+
+    def scenario_of(self, target: Target) -> str:
+        """The name of the scenario ``target`` is observed on."""
+        return self.others[target.part - 1].name if target.part else self.scenario_name
+
+    def other_parts(
+        self, values: dict[str, float]
+    ) -> tuple[tuple[dict[str, Any], tuple[str, ...]], ...]:
+        """Each other scenario with ``values`` set, and the strategies run on it."""
+        return tuple(
+            (apply_values(o.base, values), tuple(self.strategies_on(i)))
+            for i, o in enumerate(self.others, start=1)
+        )
 
 
 def targets_path(name_or_path: str | Path) -> Path:
@@ -121,19 +153,23 @@ def load_problem(name_or_path: str | Path) -> CalibrationProblem:
     if not path.is_file():
         raise ScenarioError(source, [Problem("", None, "no such targets file")])
     spec = validate_mapping(TargetsFile, read_yaml(path), source, "targets file")
-    base = _base(spec, path, source)
+    base = _base(spec.scenario, "scenario", path, source)
     problems: list[Problem] = []
     _fixed(spec, base, problems)
     if problems:
         raise ScenarioError(source, problems)
-    names = _strategies(spec, base, problems)
-    versus = _versus_strategies(spec, base, names, problems)
-    targets = _targets(spec, names, versus)
-    dims, defaulted = _free(spec, targets, base, problems)
+    others, parts = _others(spec, path, source)
+    bases = [base, *(o.base for o in others)]
+    names = _strategies(spec, bases, parts, problems)
+    versus = _versus_strategies(spec, bases, parts, names, problems)
+    targets = _targets(spec, names, versus, parts)
+    dims, defaulted = _free(spec, targets, bases, problems)
     if problems:
         raise ScenarioError(source, problems)
     space = Space(tuple(dims), base)
     _check_bounds(space, problems)
+    for other in others:
+        _check_bounds(Space(tuple(dims), other.base), problems, other.name)
     if problems:
         raise ScenarioError(source, problems)
     return CalibrationProblem(
@@ -145,21 +181,37 @@ def load_problem(name_or_path: str | Path) -> CalibrationProblem:
         prospects=spec.fit.prospects,
         budget=spec.fit.budget,
         defaulted_free=defaulted,
+        others=tuple(others),
     )
 
 
 # -- the scenario and the strategies -----------------------------------------------------------
 
 
-def _base(spec: TargetsFile, file: Path, source: str) -> dict[str, Any]:
-    near = file.parent / spec.scenario
-    where = near if near.is_file() else resolve(spec.scenario)
+def _base(ref: str, field: str, file: Path, source: str) -> dict[str, Any]:
+    near = file.parent / ref
+    where = near if near.is_file() else resolve(ref)
     if not where.is_file():
         raise ScenarioError(
-            source,
-            [Problem("scenario", spec.scenario, "no such scenario file or name in scenarios/")],
+            source, [Problem(field, ref, "no such scenario file or name in scenarios/")]
         )
     return load_scenario(where).model_dump(mode="json")
+
+
+def _others(spec: TargetsFile, file: Path, source: str) -> tuple[list[OtherScenario], list[int]]:
+    """The scenarios targets name besides the file's (each loaded once; the file's ``set``
+    is not applied to them), and each target's part (0: the file's scenario)."""
+    others: dict[str, OtherScenario] = {}
+    parts = []
+    for i, t in enumerate(spec.targets):
+        if t.scenario is None or t.scenario == spec.scenario:
+            parts.append(0)
+            continue
+        if t.scenario not in others:
+            base = _base(t.scenario, f"targets.{i}.scenario", file, source)
+            others[t.scenario] = OtherScenario(t.scenario, base)
+        parts.append(list(others).index(t.scenario) + 1)
+    return list(others.values()), parts
 
 
 def _fixed(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]) -> None:
@@ -184,22 +236,36 @@ def _fixed(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]) -> 
                 problems.append(Problem(where, p.value, p.message))
 
 
-def _strategies(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]) -> list[str]:
+def _known(base: dict[str, Any]) -> list[str]:
+    return [*library_names(), *base.get("custom_strategies", {})]
+
+
+def _strategies(
+    spec: TargetsFile, bases: list[dict[str, Any]], parts: list[int], problems: list[Problem]
+) -> list[str]:
     """Each target's strategy name (in ``spec.targets`` order; the file's own strategy last),
-    with inline cadences added to ``base``'s custom strategies."""
-    known = [*library_names(), *base.get("custom_strategies", {})]
-    refs: list[tuple[str, StrategyRef | None, str]] = [
-        (f"targets.{i}.strategy", t.strategy, f"observed-{i}") for i, t in enumerate(spec.targets)
+    resolved on the target's scenario, with inline cadences added to its custom strategies."""
+    refs: list[tuple[str, StrategyRef | None, str, int]] = [
+        (f"targets.{i}.strategy", t.strategy, f"observed-{i}", parts[i])
+        for i, t in enumerate(spec.targets)
     ]
-    refs.append(("strategy", spec.strategy, "observed"))
+    refs.append(("strategy", spec.strategy, "observed", 0))
     names = [
-        "" if ref is None else _resolve(ref, where, inline_name, known, base, problems)
-        for where, ref, inline_name in refs
+        "" if ref is None else _resolve(ref, where, inline, _known(bases[k]), bases[k], problems)
+        for where, ref, inline, k in refs
     ]
     default = names[-1]
-    out = [n or default for n in names[:-1]]
+    out = [n or (default if parts[i] == 0 else "") for i, n in enumerate(names[:-1])]
     for i, name in enumerate(out):
-        if not name:
+        if not name and parts[i]:
+            problems.append(
+                Problem(
+                    f"targets.{i}.strategy",
+                    None,
+                    "a target on another scenario names its own strategy",
+                )
+            )
+        elif not name:
             problems.append(
                 Problem(
                     f"targets.{i}.strategy",
@@ -211,11 +277,15 @@ def _strategies(spec: TargetsFile, base: dict[str, Any], problems: list[Problem]
 
 
 def _versus_strategies(
-    spec: TargetsFile, base: dict[str, Any], names: list[str], problems: list[Problem]
+    spec: TargetsFile,
+    bases: list[dict[str, Any]],
+    parts: list[int],
+    names: list[str],
+    problems: list[Problem],
 ) -> list[str | None]:
     """Each contrast's other strategy (its target's own when not given; None for a target that
-    is no contrast), inline cadences added to ``base`` as ``observed-<i>-versus``."""
-    known = [*library_names(), *base.get("custom_strategies", {})]
+    is no contrast), on the target's scenario, inline cadences added as
+    ``observed-<i>-versus``."""
     out: list[str | None] = []
     for i, t in enumerate(spec.targets):
         if t.versus is None:
@@ -223,10 +293,11 @@ def _versus_strategies(
             continue
         ref = t.versus.strategy
         where = f"targets.{i}.versus.strategy"
+        base = bases[parts[i]]
         out.append(
             names[i]
             if ref is None
-            else _resolve(ref, where, f"observed-{i}-versus", known, base, problems)
+            else _resolve(ref, where, f"observed-{i}-versus", _known(base), base, problems)
         )
     return out
 
@@ -275,7 +346,9 @@ def _market_se(entry: Precision, scale: float, unit: str) -> float:
     return max(RELATIVE_SE * abs(observed), MIN_SE[unit])
 
 
-def _targets(spec: TargetsFile, names: list[str], versus: list[str | None]) -> list[Target]:
+def _targets(
+    spec: TargetsFile, names: list[str], versus: list[str | None], parts: list[int]
+) -> list[Target]:
     out: list[Target] = []
     default = names[-1]
     for field, (statistic, args, scale, _) in MARKET.items():
@@ -303,6 +376,8 @@ def _targets(spec: TargetsFile, names: list[str], versus: list[str | None]) -> l
         if t.versus is not None and other is not None:
             pair = (other, t.versus.args_over(t.args))
             label = t.label or f"{t.contrast}({label}, {_label(t.statistic, pair[1])} of {other})"
+        if parts[i] and not t.label:
+            label = f"{label} on {t.scenario}"
         out.append(
             Target(
                 label,
@@ -316,6 +391,7 @@ def _targets(spec: TargetsFile, names: list[str], versus: list[str | None]) -> l
                 t.contrast,
                 (0.0 if t.bound else t.log_standard_error()) if t.versus is not None else None,
                 t.bound,
+                parts[i],
             )
         )
     seen: dict[str, int] = {}
@@ -332,8 +408,10 @@ def _targets(spec: TargetsFile, names: list[str], versus: list[str | None]) -> l
 
 
 def _free(
-    spec: TargetsFile, targets: list[Target], base: dict[str, Any], problems: list[Problem]
+    spec: TargetsFile, targets: list[Target], bases: list[dict[str, Any]], problems: list[Problem]
 ) -> tuple[list[Dimension], bool]:
+    """The free parameters; each must name one number of every scenario of the file."""
+    base = bases[0]
     if spec.free is None:
         levers = dict.fromkeys(p for t in targets for p in CATALOGUE[t.statistic].levers)
         dims = []
@@ -349,6 +427,11 @@ def _free(
             _, message = walk(base, path)
             if message:
                 problems.append(Problem(where, path, message))
+                continue
+            missing = [o for o in bases[1:] if walk(o, path)[1]]
+            if missing:
+                names = ", ".join(str(o.get("name", "")) for o in missing)
+                problems.append(Problem(where, path, f"not one number of scenario {names}"))
                 continue
         low, high, prior = resolved_bounds(path, free)
         if low != low or high != high:
@@ -366,9 +449,10 @@ def _free(
     return dims, False
 
 
-def _check_bounds(space: Space, problems: list[Problem]) -> None:
+def _check_bounds(space: Space, problems: list[Problem], scenario: str = "") -> None:
     """The scenario must validate at each bound of each parameter, the others at their base
     values (clipped into their bounds)."""
+    which = f"scenario {scenario}" if scenario else "the scenario"
     start = {}
     for d in space.dims:
         value = space.base_values()[d.path]
@@ -382,8 +466,10 @@ def _check_bounds(space: Space, problems: list[Problem]) -> None:
                 detail = f"{first.path} = {first.value!r}: " if first.path else ""
                 problems.append(
                     Problem(f"free.{d.path}.{bound}", value,
-                            f"the scenario does not validate there ({detail}{first.message})")
+                            f"{which} does not validate there ({detail}{first.message})")
                 )  # fmt: skip
 
 
-__all__ = ["TARGETS_DIR", "CalibrationProblem", "Target", "load_problem", "targets_path"]
+__all__ = [
+    "TARGETS_DIR", "CalibrationProblem", "OtherScenario", "Target", "load_problem", "targets_path",
+]  # fmt: skip

@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.calibrate.statistics import (
+from sim.calibrate.levers import (
     B_NO,
     B_POS,
     EMAIL_LOAD,

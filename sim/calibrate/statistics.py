@@ -32,6 +32,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sim.calibrate import levers
 from sim.model.channels import Channel
 from sim.results.summary import median_ci
 
@@ -321,6 +322,12 @@ def meeting_share_by_attempt(prospects: pd.DataFrame, touches: pd.DataFrame, a: 
     return share(int((attempt <= a.attempt).sum()), len(met))
 
 
+def first_contact_share(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
+    met = prospects[_flag(prospects, "meeting")]
+    attempt = met["first_contact_attempt"].to_numpy(dtype=float)
+    return share(int((attempt <= (a.attempt or 0)).sum()), len(met))
+
+
 def reach_rate(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
     attempt = prospects["first_contact_attempt"].to_numpy(dtype=float)
     reached = _flag(prospects, "reached")
@@ -352,16 +359,6 @@ def median_days_to_first_response(
     return Estimate(median, se, len(days))
 
 
-EMAIL_LOAD = "population.loads.email.median"
-VOICEMAIL_LOAD = "population.loads.voicemail.median"
-PICKUP = "population.screening.unknown"
-PICKUP_KNOWN = "population.screening.known_sales"
-FIT = "population.segments.fit"
-B_POS = "response.b_pos.all"
-B_NO = "response.b_no.all"
-TOLERANCE = "population.tolerance.median"
-RECALL_RIVALS = "competitors.r_competitor"
-
 register(Statistic(
     "reply_rate",
     "Replies per touch: the share of touches answered (any reply, positive, or negative: a "
@@ -369,7 +366,7 @@ register(Statistic(
     "on it (attempt 1 on email: the first email a prospect receives); every touch when "
     "channel and attempt are left out.",
     "share", reply_rate, takes=("attempt", "channel", "response"), defaults={"response": "any"},
-    levers=(EMAIL_LOAD, B_POS, B_NO),
+    levers=(levers.EMAIL_LOAD, levers.B_POS, levers.B_NO),
 ))  # fmt: skip
 register(Statistic(
     "connect_rate_per_dial",
@@ -377,27 +374,28 @@ register(Statistic(
     "only the k-th call of each prospect (`attempt`), the calls of one day of the week "
     "(`weekday`: mon to fri) or of one clock hour (`hour`) when given.",
     "share", connect_rate_per_dial, takes=("attempt", "weekday", "hour"),
-    levers=(PICKUP, PICKUP_KNOWN),
+    levers=(levers.PICKUP, levers.PICKUP_KNOWN),
 ))  # fmt: skip
 register(Statistic(
     "replied_share",
     "Prospects who replied at least once (any reply, positive, or negative), per prospect: "
     "the reply rate of a whole sequence.",
     "share", replied_share, takes=("response",), defaults={"response": "any"},
-    levers=(EMAIL_LOAD, B_POS, B_NO),
+    levers=(levers.EMAIL_LOAD, levers.B_POS, levers.B_NO),
 ))  # fmt: skip
 register(Statistic(
     "first_reply_share",
     "Prospects whose first reply (as for `reply_rate`) came at their N-th touch (`attempt` N), "
     "per prospect: what step N of a sequence that stops at a reply added to its reply share.",
     "share", first_reply_share, takes=("attempt", "response"), needs=("attempt",),
-    defaults={"response": "any"}, levers=(EMAIL_LOAD, B_POS, B_NO),
+    defaults={"response": "any"}, levers=(levers.EMAIL_LOAD, levers.B_POS, levers.B_NO),
 ))  # fmt: skip
 register(Statistic(
     "booked_by_attempt",
     "Prospects whose meeting the N-th touch booked (`attempt` N; not an inbound call), per "
     "prospect: what the N-th touch qualified.",
-    "share", booked_by_attempt, takes=("attempt",), needs=("attempt",), levers=(FIT, B_POS),
+    "share", booked_by_attempt, takes=("attempt",), needs=("attempt",),
+    levers=(levers.FIT, levers.B_POS),
 ))  # fmt: skip
 register(Statistic(
     "qualify_rate_per_dial",
@@ -405,84 +403,77 @@ register(Statistic(
     "disposition, as a dialer records it: a callback its voicemail prompted is not counted); "
     "`attempt`, `weekday` and `hour` select the calls as for `connect_rate_per_dial`.",
     "share", qualify_rate_per_dial, takes=("attempt", "weekday", "hour"),
-    levers=(FIT, B_POS),
+    levers=(levers.FIT, levers.B_POS),
 ))  # fmt: skip
 register(Statistic(
     "voicemail_response_rate",
     "Voicemails that got a reply (a callback) per voicemail left; `response` as for "
     "reply_rate.",
     "share", voicemail_response_rate, takes=("response",), defaults={"response": "any"},
-    levers=(VOICEMAIL_LOAD, B_POS),
+    levers=(levers.VOICEMAIL_LOAD, levers.B_POS),
 ))  # fmt: skip
 register(Statistic(
     "meeting_rate",
     "Meetings booked per prospect (meetings per 100 prospects / 100).",
-    "share", prospect_share("meeting"), levers=(FIT, B_POS),
+    "share", prospect_share("meeting"), levers=(levers.FIT, levers.B_POS),
 ))  # fmt: skip
 register(Statistic(
     "cadence_meeting_rate",
     "Meetings the cadence booked (by a reply or a conversation), per prospect: "
     "`meeting_rate` less the prospects who called in. A team's count of meetings 'from the "
     "sequence'.",
-    "share", cadence_meeting_rate, levers=(FIT, B_POS),
+    "share", cadence_meeting_rate, levers=(levers.FIT, levers.B_POS),
 ))  # fmt: skip
 register(Statistic(
     "meeting_share_by_attempt",
     "Of the meetings booked, the share booked by the N-th touch (`attempt` N; an inbound "
     "meeting counts the touches made before the call).",
-    "share", meeting_share_by_attempt, takes=("attempt",), needs=("attempt",), levers=(B_POS,),
+    "share", meeting_share_by_attempt, takes=("attempt",), needs=("attempt",),
+    levers=(levers.B_POS,),
+))  # fmt: skip
+register(Statistic(
+    "first_contact_share",
+    "Of the meetings booked, the share whose prospect was first reached (the first two-way "
+    "contact) by the N-th touch (`attempt` N; an inbound call counts the touches made before "
+    "it). Velocify: about 93% of converted web leads are first reached by the 6th call.",
+    "share", first_contact_share, takes=("attempt",), needs=("attempt",),
+    levers=(levers.PICKUP,),
 ))  # fmt: skip
 register(Statistic(
     "opt_out_rate",
     "Prospects who opted out (asked to be left alone), per prospect.",
-    "share", prospect_share("opted_out"), levers=(TOLERANCE,),
+    "share", prospect_share("opted_out"), levers=(levers.TOLERANCE,),
 ))  # fmt: skip
 register(Statistic(
     "unsubscribe_rate",
     "Opt-outs per touch sent on a channel (default email): the unsubscribe rate of a "
     "sequence tool.",
     "share", unsubscribe_rate, takes=("channel",), defaults={"channel": "email"},
-    levers=(TOLERANCE,),
+    levers=(levers.TOLERANCE,),
 ))  # fmt: skip
 register(Statistic(
     "median_days_to_first_response",
     "Median business days from a prospect's arrival to their first two-way contact, over the "
     "prospects who responded.",
-    "days", median_days_to_first_response, levers=(EMAIL_LOAD, B_POS),
+    "days", median_days_to_first_response, levers=(levers.EMAIL_LOAD, levers.B_POS),
 ))  # fmt: skip
 register(Statistic(
     "reach_rate",
     "Prospects with a two-way contact (a conversation or a reply) by the N-th touch "
     "(`attempt` N; by the end of the run when left out), per prospect.",
-    "share", reach_rate, takes=("attempt",), levers=(PICKUP, EMAIL_LOAD),
+    "share", reach_rate, takes=("attempt",), levers=(levers.PICKUP, levers.EMAIL_LOAD),
 ))  # fmt: skip
 register(Statistic(
     "inbound_meeting_share",
     "Of the meetings booked, the share that came from the prospect calling in.",
-    "share", inbound_meeting_share, levers=(RECALL_RIVALS,),
+    "share", inbound_meeting_share, levers=(levers.RECALL_RIVALS,),
 ))  # fmt: skip
 register(Statistic(
     "fit_share",
     "Prospects who fit (buyers and information seekers: not `non_fit`), per prospect: the "
     "share of the list that fits.",
-    "share", fit_share, levers=(FIT,),
+    "share", fit_share, levers=(levers.FIT,),
 ))  # fmt: skip
-
-
-def catalogue_markdown() -> str:
-    """The catalogue as a Markdown table (the generated region of the calibration guide)."""
-    lines = [
-        "| statistic | unit | arguments | what it measures |",
-        "| --- | --- | --- | --- |",
-    ]
-    for s in CATALOGUE.values():
-        args = []
-        for a in s.takes:
-            default = s.defaults.get(a)
-            need = " (required)" if a in s.needs else f" (default {default})" if default else ""
-            args.append(f"`{a}`{need}")
-        lines.append(f"| `{s.name}` | {s.unit} | {', '.join(args) or '–'} | {s.description} |")
-    return "\n".join(lines)
 
 
 __all__ = [
@@ -491,7 +482,6 @@ __all__ = [
     "Args",
     "Estimate",
     "Statistic",
-    "catalogue_markdown",
     "clustered_share",
     "get",
     "register",

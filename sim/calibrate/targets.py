@@ -124,6 +124,10 @@ class TargetSpec(Precision):
     """Its name in fit.csv (default: the statistic and its arguments)."""
     strategy: StrategyRef | None = None
     """Default: the file's ``strategy``."""
+    scenario: str | None = None
+    """Observed on another scenario than the file's (a path or a name in ``scenarios/``): the
+    same free parameters are set on it and the target's strategies run on it, so one fit keeps
+    facts of several lists (default: the file's scenario)."""
     attempt: int | None = Field(default=None, ge=1, le=1000)
     channel: str | None = None
     response: Literal["any", "positive", "negative"] | None = None

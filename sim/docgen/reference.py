@@ -9,6 +9,7 @@ import inspect
 
 from pydantic import BaseModel
 
+from sim.calibrate.statistics import CATALOGUE
 from sim.docgen.fallback import FALLBACK
 from sim.docgen.fields import attribute_docs, bounds, class_doc, field_doc, type_name
 from sim.docgen.markdown import code, one_line, table, yaml_inline
@@ -109,3 +110,19 @@ def table_columns() -> str:
             shown = f"{digits} decimal" + ("" if digits == 1 else "s")
         rows.append([code(heading_), code(metric), shown])
     return "\n".join(table(("column", "metric", "shown as"), rows)) + "\n"
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as a Markdown table (the generated region of the calibration guide)."""
+    lines = [
+        "| statistic | unit | arguments | what it measures |",
+        "| --- | --- | --- | --- |",
+    ]
+    for s in CATALOGUE.values():
+        args = []
+        for a in s.takes:
+            default = s.defaults.get(a)
+            need = " (required)" if a in s.needs else f" (default {default})" if default else ""
+            args.append(f"`{a}`{need}")
+        lines.append(f"| `{s.name}` | {s.unit} | {', '.join(args) or '–'} | {s.description} |")
+    return "\n".join(lines)

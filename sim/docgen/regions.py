@@ -8,9 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.calibrate.statistics import catalogue_markdown
 from sim.docgen.config import COMMAND
-from sim.docgen.reference import cadence_reference, python_reference, table_columns
+from sim.docgen.reference import (
+    cadence_reference,
+    catalogue_markdown,
+    python_reference,
+    table_columns,
+)
 from sim.docgen.scenario_fields import field_reference
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from sim.calibrate import statistics as st
-from sim.calibrate.statistics import CATALOGUE, Args, Statistic, catalogue_markdown, register
+from sim.calibrate.statistics import CATALOGUE, Args, Statistic, register
+from sim.docgen.reference import catalogue_markdown
 from sim.io.loader import load_scenario
 from sim.model.outcomes import PROSPECT_COLUMNS, TOUCH_COLUMNS
 from sim.run import simulate
@@ -94,6 +95,9 @@ def test_prospect_statistics() -> None:
     t = LOG.iloc[:0]
     assert compute("meeting_rate", p, t).value == 0.5
     assert compute("meeting_share_by_attempt", p, t, attempt=3).value == 0.5
+    # first reached by the 3rd touch: both meetings (the inbound one booked at its 4th)
+    assert compute("first_contact_share", p, t, attempt=2).value == 0.5
+    assert compute("first_contact_share", p, t, attempt=3).value == 1.0
     assert compute("opt_out_rate", p, t).value == 0.25
     assert compute("reach_rate", p, t).value == 0.75
     assert compute("reach_rate", p, t, attempt=3).value == 0.5
@@ -109,6 +113,7 @@ def test_undefined_when_the_tables_cannot_produce_it() -> None:
     emails_only = LOG[LOG["channel"] == "email"]
     assert not compute("connect_rate_per_dial", p, emails_only).defined
     assert compute("meeting_share_by_attempt", p, emails_only, attempt=2).n == 0
+    assert not compute("first_contact_share", p, emails_only, attempt=6).defined
 
 
 def test_standard_errors() -> None:
