@@ -39,19 +39,23 @@ EMAIL_SOURCE = "Woodpecker; Belkins 2023 (a first follow-up lifts replies by 40-
 
 
 def _email_sequence(follow_ups: int) -> dict[str, Any]:
-    """A personalised opener, then ``follow_ups`` short nudges 3 business days apart."""
+    """A personalised opener, then ``follow_ups`` short bumps in its thread 3 business days
+    apart. A bump is a reply to the opener's thread, the opener quoted below it (what sequence
+    tools such as Woodpecker send by default): the same message resurfacing, so it carries the
+    opener's template and habituates with each read of the thread (docs/model.md 4.10)."""
     steps: list[dict[str, Any]] = [
         {"day": 0, "time": "10:00", "channel": "email", "template": "opener", "value": True}
     ]
     for k in range(1, follow_ups + 1):
-        steps.append({"day": 3 * k, "time": "10:00", "channel": "email", "template": f"nudge-{k}"})
+        steps.append({"day": 3 * k, "time": "10:00", "channel": "email", "template": "opener"})
     if follow_ups == 0:
         what = "A personalised opening email with an insight for the prospect, and nothing else."
     else:
         what = (
             "The same personalised opener, then "
-            + ("one short nudge" if follow_ups == 1 else f"{follow_ups} short nudges")
-            + " ('just bumping this up': new words, no new content), 3 business days apart."
+            + ("one short bump" if follow_ups == 1 else f"{follow_ups} short bumps")
+            + " in its thread ('just bumping this up', the opener quoted below: no new"
+            " content), 3 business days apart."
         )
     return {
         "description": what + " Stops at the first reply (positive or no).",
@@ -241,7 +245,8 @@ REFERENCE: dict[str, dict[str, Any]] = {
                 "custom_strategies",
                 "opener-only, opener-plus-1..3",
                 "the email sequences of the follow-up fact: a personalised opener with an insight "
-                "(value) and short nudges without new content (MODEL.md's 'just checking in')",
+                "(value) and short bumps in its thread without new content (MODEL.md's 'just "
+                "checking in'): the opener resurfacing, so its template",
             ),
             (
                 "custom_strategies",
@@ -359,11 +364,12 @@ START = {
 
 
 FITS = HERE / "fits"
-DEFAULT_FITS = ("calendar", "cold-outbound")
+DEFAULT_FITS = ("calendar", "cold-outbound", "cold-follow-ups", "baseline")
 """Fits whose posterior medians are the model's defaults (``sim/model/scenario.py``; a test
-checks that they agree): the calendar (contact by weekday and hour) and the cold list's levels
-(inbox load, reply intercepts, screening of unknown numbers, time at the desk: traits of a busy
-prospect, not of one list). Every reference scenario inherits them; only a scenario's own fit
+checks that they agree): the calendar (contact by weekday and hour), the cold list's levels
+(inbox load, reply intercepts, screening of unknown numbers, time at the desk) and follow-ups
+(habituation to a repeated message), traits of a busy prospect, not of one list, and the warm
+list's known-sender term. Every reference scenario inherits them; only a scenario's own fit
 (web-leads: a fresh lead's attention) is written into it as overrides."""
 
 

@@ -321,7 +321,9 @@ class Salience(Params):
     priming: float = Field(default=0.5, ge=-10, le=10)
     priming_days: int = Field(default=2, ge=0, le=60)
     """A call that rang or a voicemail heard primes messages for this many business days."""
-    habituation: float = Field(default=0.35, ge=0, le=10)
+    habituation: float = Field(default=0.281, ge=0, le=10)
+    """Salience lost per earlier read of the same template (the thread); fitted with
+    ``response.w_habituation``, one number, by ``followup calibrate cold-follow-ups``."""
 
 
 class InboxHabits(Params):
@@ -446,7 +448,9 @@ class Response(Params):
     w_breakup_no: Weight = 1.0
     w_escalated: Weight = 0.8
     w_referral: Weight = 0.8
-    w_habituation: Weight = 0.35
+    w_habituation: Weight = 0.281
+    """Reply logit lost per earlier read of the same template: ``salience.habituation``'s value
+    (fitted together, docs/model.md 11)."""
     b_not_now: SegmentWeights = SegmentWeights(buyer=-3.0, info_seeker=-3.5, non_fit=-3.5)
     """Base logit of "not now, call me later" (against no decision)."""
     w_live_not_now: Weight = 3.5
@@ -455,7 +459,7 @@ class Response(Params):
     w_settle: float = Field(default=2.5, ge=0, le=20)
     """A live conversation pushes for a decision: the logit of ending it undecided is lowered
     by this (call records close with a disposition)."""
-    w_acquainted: float = Field(default=2.01, ge=0, le=20)
+    w_acquainted: float = Field(default=2.71, ge=0, le=20)
     """A prospect who has talked with you before (``population.acquainted``) owes you an
     answer: the logit of no decision is lowered by this on every touch they engage with.
     Fitted by ``followup calibrate baseline`` (Yesware: 21% of non-repliers answer a second

@@ -151,10 +151,10 @@ def test_an_unreachable_meeting_share_is_a_clear_error() -> None:
     assert line.startswith("m.yaml: population.meetings.share = 0.5 cannot be reached")
 
 
-@pytest.mark.parametrize("name", ["calendar", "cold-outbound", "baseline"])
+@pytest.mark.parametrize("name", ["calendar", "cold-outbound", "cold-follow-ups", "baseline"])
 def test_fitted_defaults_are_the_recorded_fit(name: str) -> None:
-    """The calendar's, the cold list's and the warm list's fitted defaults are the posterior
-    medians of ``followup calibrate NAME`` (scenarios/fits/NAME.yaml, written by
+    """The calendar's, the cold list's, its follow-ups' and the warm list's fitted defaults are
+    the posterior medians of ``followup calibrate NAME`` (scenarios/fits/NAME.yaml, written by
     scenarios/record_fit.py): never hand-tuned."""
     from sim.calibrate.space import read_value
 

@@ -32,7 +32,8 @@ REPLIES = ("positive", "no", "not_now", "lost")
 elsewhere" (the calibration's ``replied``: every response but silence)."""
 
 EMAIL_SEQUENCES = ("opener-only", "opener-plus-1", "opener-plus-2", "opener-plus-3")
-"""cold-outbound's email cadences: the same opener, then 0 to 3 nudges 3 business days apart."""
+"""cold-outbound's email cadences: the same opener, then 0 to 3 bumps in its thread 3 business
+days apart."""
 
 
 def _run(
@@ -108,28 +109,24 @@ def test_cold_outbound_first_follow_up_lifts_replies(cold_replies: pd.Series) ->
     """A first follow-up lifts total replies by roughly 40-50% (Woodpecker; Belkins 2023:
     +49%): band 30%-60%.
 
-    Paired on the same 200,000 prospects: the opener alone against the opener plus one nudge 3
-    business days later. Standard error of the lift about 0.5 points (measured 38.3%; 38% to
-    39% over seeds).
+    Paired on the same 200,000 prospects: the opener alone against the opener plus one bump in
+    its thread 3 business days later. Standard error of the lift about 0.5 points (measured
+    31.2%: 3.58% of prospects reply to the opener alone, 4.70% with one bump; habituation to
+    the thread, fitted with this band among others, puts it near the band's floor,
+    docs/model.md 11).
     """
     one, two = cold_replies["opener-only"], cold_replies["opener-plus-1"]
     lift = (two - one) / one
     assert 0.30 <= lift <= 0.60, f"lift {lift:.3f} (replies {one:.4f} -> {two:.4f})"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (issue 16): at the fitted cold levels (3.6% reply to one email) each nudge "
-    "adds about as much as the one before (1.71, 1.58, 1.56 points: ratios 0.92 and 0.99); "
-    "the diminishing returns held at the uncalibrated levels (22% replies); a fit with the fact "
-    "as two bounds and prospects' readiness to answer free (scenarios/targets/cold-follow-ups"
-    ".yaml) does not keep it either (ratios 0.91-0.96 and 0.98-1.01). docs/model.md 11.",
-)
 def test_cold_outbound_later_follow_ups_add_less_each(cold_replies: pd.Series) -> None:
-    """Later follow-ups add less each: each nudge adds fewer replies than the one before.
+    """Later follow-ups add less each: each bump adds fewer replies than the one before.
 
-    Band: each increment at most 95% of the previous one. The increments (about 8.5, 6.8 and
-    5.7 points of prospects) each have a standard error below 0.07 points.
+    Band: each increment at most 95% of the previous one. The increments (measured 1.12, 0.85
+    and 0.70 points of prospects: ratios 0.76 and 0.83) each have a standard error below 0.03
+    points, so a ratio's is below 0.04. What shrinks them is habituation to the thread (fitted
+    with the fact as two bounds, ``followup calibrate cold-follow-ups``; docs/model.md 4.10, 11).
     """
     added = np.diff(cold_replies.to_numpy())
     assert (added > 0).all(), f"every follow-up adds replies: {added}"
@@ -146,8 +143,8 @@ def test_baseline_second_email_reply_rate(baseline: Scenario, cold: Scenario) ->
 
     The two-email cadence of cold-outbound (opener, one nudge 3 business days later) on the
     baseline's warm prospects; the second email goes only to those who did not reply to the
-    first. 200,000 prospects, about 168,000 second emails: standard error about 0.10 points
-    (measured 20.7%; 4.9% before the warm list's known-sender term, fitted to this figure by
+    first. 200,000 prospects, about 157,000 second emails: standard error about 0.10 points
+    (measured 20.9%; 4.9% before the warm list's known-sender term, fitted to this figure by
     ``followup calibrate baseline``, docs/model.md 11).
     """
     scenario = baseline.model_copy(update={"custom_strategies": cold.custom_strategies})
@@ -168,9 +165,10 @@ def test_web_leads_met_prospects_first_reached_by_sixth_call(web: Scenario) -> N
     (Velocify): bands at least 85% by the 6th call, at most 10% after the 7th.
 
     Among the prospects who booked a meeting, the attempt of the first two-way contact (an
-    inbound call counts at the touches made before it). 100,000 prospects give about 28,000
-    meetings per strategy: standard error about 0.15 points (measured 92.8% to 97.3% by the
-    6th call, 1.9% to 5.4% after the 7th).
+    inbound call counts at the touches made before it). 100,000 prospects give 16,000 to
+    33,000 meetings per strategy: standard error at most 0.27 points (measured 87.1% to 99.9%
+    by the 6th call, 0.1% to 9.7% after the 7th; five-to-one, nearest both bands, is kept in
+    them by the cold follow-ups fit, docs/model.md 11).
     """
     prospects = _run(web, list(WEB_CALL_LED), 100_000, log=False).prospects
     met = prospects[prospects["meeting"]]
