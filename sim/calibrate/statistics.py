@@ -315,17 +315,17 @@ def prospect_share(column: str) -> Compute:
     return compute
 
 
-def meeting_share_by_attempt(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
-    met = prospects[_flag(prospects, "meeting")]
-    attempt = met["meeting_attempt"].to_numpy(dtype=float)
-    assert a.attempt is not None
-    return share(int((attempt <= a.attempt).sum()), len(met))
+def met_by_attempt(column: str) -> Compute:
+    """Of the meetings booked, the share whose ``column`` (an attempt: the one that booked the
+    meeting, or the first two-way contact) is at most ``attempt``."""
 
+    def compute(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
+        met = prospects[_flag(prospects, "meeting")]
+        attempt = met[column].to_numpy(dtype=float)
+        assert a.attempt is not None
+        return share(int((attempt <= a.attempt).sum()), len(met))
 
-def first_contact_share(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
-    met = prospects[_flag(prospects, "meeting")]
-    attempt = met["first_contact_attempt"].to_numpy(dtype=float)
-    return share(int((attempt <= (a.attempt or 0)).sum()), len(met))
+    return compute
 
 
 def reach_rate(prospects: pd.DataFrame, touches: pd.DataFrame, a: Args) -> Estimate:
@@ -428,7 +428,7 @@ register(Statistic(
     "meeting_share_by_attempt",
     "Of the meetings booked, the share booked by the N-th touch (`attempt` N; an inbound "
     "meeting counts the touches made before the call).",
-    "share", meeting_share_by_attempt, takes=("attempt",), needs=("attempt",),
+    "share", met_by_attempt("meeting_attempt"), takes=("attempt",), needs=("attempt",),
     levers=(levers.B_POS,),
 ))  # fmt: skip
 register(Statistic(
@@ -436,7 +436,7 @@ register(Statistic(
     "Of the meetings booked, the share whose prospect was first reached (the first two-way "
     "contact) by the N-th touch (`attempt` N; an inbound call counts the touches made before "
     "it). Velocify: about 93% of converted web leads are first reached by the 6th call.",
-    "share", first_contact_share, takes=("attempt",), needs=("attempt",),
+    "share", met_by_attempt("first_contact_attempt"), takes=("attempt",), needs=("attempt",),
     levers=(levers.PICKUP,),
 ))  # fmt: skip
 register(Statistic(
